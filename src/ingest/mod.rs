@@ -1,0 +1,429 @@
+//! Load and validate: every input file is read once, row by row, into one
+//! compact `Dataset` (dense u32 codes for ids, local day numbers), with every
+//! row accounted for as accepted, rejected, duplicate or after the cut-off.
+//!
+//! Not responsible for any figure: `kpi` computes from the `Dataset`.
+
+pub mod cells;
+pub mod parse;
+pub mod read;
+pub mod reject;
+pub mod validate;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::config::{InputKind, Settings};
+use crate::error::{Error, Result};
+use crate::tables::{Reconciliation, RejectRow};
+use crate::tz::{self, TzTable};
+use cells::CellRules;
+use parse::UserKey;
+use reject::FileLedger;
+use validate::{FileRead, Interner, UserCodes};
+
+/// The segment value of a user without a row in `users` or with an empty
+/// attribute.
+pub const MISSING: &str = "(missing)";
+
+/// One product of the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub origin: Option<String>,
+    pub audience: Option<String>,
+    pub phase: Option<String>,
+    pub launched_on: Option<i32>,
+    pub annual_cost_eur: Option<f64>,
+}
+
+/// One usage event, packed in 24 bytes so that a hundred million fit in
+/// memory: `key` = project << 32 | user; `tail` = event << 32 | low, where
+/// `low` is the reading order while loading and the local day afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EventRow {
+    pub key: u64,
+    /// µs since the epoch, UTC.
+    pub at: i64,
+    pub tail: u64,
+}
+
+impl EventRow {
+    pub fn project(&self) -> u32 {
+        (self.key >> 32) as u32
+    }
+    pub fn user(&self) -> u32 {
+        self.key as u32
+    }
+    pub fn event(&self) -> u32 {
+        (self.tail >> 32) as u32
+    }
+    /// Local day number (after loading).
+    pub fn day(&self) -> i32 {
+        self.tail as u32 as i32
+    }
+    fn low(&self) -> u32 {
+        self.tail as u32
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutcomeRow {
+    pub user: u32,
+    pub outcome: u32,
+    pub day: i32,
+    /// Reading order while loading.
+    pub seq: u32,
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub project: u32,
+    pub user: u32,
+    pub treatment: bool,
+    pub day: i32,
+    seq: u32,
+    file: usize,
+    row: u64,
+    record: String,
+}
+
+/// One segment variable: its values and each user's value code.
+#[derive(Default)]
+pub struct SegmentStage {
+    pub values: Interner,
+    pub by_user: FxHashMap<u32, u32>,
+}
+
+/// A segment variable, resolved for every user code.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub name: String,
+    pub values: Vec<String>,
+    /// Value code per user code.
+    pub by_user: Vec<u32>,
+}
+
+/// The working state while the inputs are read.
+#[derive(Default)]
+pub struct Staging {
+    pub catalog_index: FxHashMap<String, u32>,
+    pub users: UserCodes,
+    pub user_rows: FxHashSet<u32>,
+    pub segments: Vec<SegmentStage>,
+    pub event_names: Interner,
+    pub outcome_names: Interner,
+    pub events: Vec<EventRow>,
+    pub outcomes: Vec<OutcomeRow>,
+    pub assignments: Vec<Assignment>,
+    pub latest_usage: Option<i64>,
+    pub files_read: usize,
+}
+
+/// Everything validated, ready for compute.
+pub struct Dataset {
+    /// Sorted by id (UTF-8 bytes); a project's code is its index.
+    pub catalog: Vec<Project>,
+    pub users: Vec<UserKey>,
+    pub event_names: Vec<String>,
+    pub outcome_names: Vec<String>,
+    /// Accepted events up to `as_of`, sorted by project, user, instant, event.
+    pub events: Vec<EventRow>,
+    /// Accepted outcomes up to `as_of`, sorted by user, outcome, day.
+    pub outcomes: Vec<OutcomeRow>,
+    /// Accepted assignments up to `as_of`, sorted by project, user.
+    pub assignments: Vec<Assignment>,
+    pub segments: Vec<Segment>,
+    /// Users with a row in the users input.
+    pub user_rows: FxHashSet<u32>,
+    /// Day number of the 1st of the reporting month.
+    pub month: i32,
+    pub as_of: i32,
+    pub reconciliation: Vec<Reconciliation>,
+    pub rejects: Vec<RejectRow>,
+    /// Latest date of each input's accepted rows (before the cut-off).
+    pub latest: Vec<(InputKind, Option<i32>)>,
+}
+
+impl Dataset {
+    pub fn project_code(&self, id: &str) -> Option<u32> {
+        self.catalog.iter().position(|p| p.id == id).map(|i| i as u32)
+    }
+    pub fn outcome_code(&self, name: &str) -> Option<u32> {
+        self.outcome_names.iter().position(|o| o == name).map(|i| i as u32)
+    }
+}
+
+/// Per input file, the range of reading-order numbers it gave.
+struct Spans {
+    starts: Vec<(u64, usize)>,
+}
+
+impl Spans {
+    fn ledger_of(&self, seq: u64) -> usize {
+        let i = self.starts.partition_point(|(start, _)| *start <= seq);
+        self.starts[i - 1].1
+    }
+}
+
+/// Reads and validates every input of `settings`.
+pub fn load(settings: &Settings) -> Result<Dataset> {
+    let report_tz = TzTable::new(settings.timezone);
+    let mut stage =
+        Staging { segments: settings.segments.iter().map(|_| SegmentStage::default()).collect(), ..Staging::default() };
+    let mut ledgers: Vec<FileLedger> = Vec::new();
+    let mut catalog = Vec::new();
+    let mut spans: FxHashMap<InputKind, Spans> = FxHashMap::default();
+    for spec in &settings.inputs {
+        let files = read::discover(&spec.resolved, spec.kind.name())?;
+        let source_tz = TzTable::new(spec.source_timezone);
+        for file in &files {
+            let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
+            let ledger =
+                FileLedger::new(spec.kind.name(), settings.relative(&file.path), crate::config::sha256_hex(&bytes));
+            drop(bytes);
+            let start = match spec.kind {
+                InputKind::Usage => stage.events.len() as u64,
+                InputKind::Outcomes => stage.outcomes.len() as u64,
+                _ => 0,
+            };
+            spans.entry(spec.kind).or_insert(Spans { starts: Vec::new() }).starts.push((start, ledgers.len()));
+            let mut f = FileRead {
+                spec,
+                file,
+                rules: CellRules {
+                    dmy: file.format.is_csv(),
+                    decimal_comma: file.format.decimal_comma(),
+                    source: &source_tz,
+                    report: &report_tz,
+                },
+                ledger,
+            };
+            match spec.kind {
+                InputKind::Projects => validate::read_projects(&mut f, &mut catalog)?,
+                InputKind::Users => validate::read_users(&mut f, &settings.segments, &mut stage)?,
+                InputKind::Usage => validate::read_usage(&mut f, &mut stage)?,
+                InputKind::Outcomes => validate::read_outcomes(&mut f, &mut stage)?,
+                InputKind::Assignments => validate::read_assignments(&mut f, &mut stage)?,
+            }
+            if spec.kind == InputKind::Projects {
+                catalog.sort_by(|a: &Project, b| a.id.cmp(&b.id));
+                stage.catalog_index = catalog.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
+            }
+            ledgers.push(f.ledger);
+            stage.files_read += 1;
+        }
+    }
+    check_project_settings(settings, &catalog)?;
+    let (month, as_of) = cut_off(settings, &stage, &report_tz)?;
+    finish(settings, stage, catalog, ledgers, &spans, &report_tz, month, as_of)
+}
+
+fn check_project_settings(settings: &Settings, catalog: &[Project]) -> Result<()> {
+    for p in &settings.projects {
+        if !catalog.iter().any(|c| c.id == p.id) {
+            return Err(Error::config(
+                &settings.config_path,
+                format!("[[project]] id = \"{}\" is not in the projects catalog", p.id),
+                Some("check the id against the projects input (ids are case-sensitive)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The reporting month and `as_of` (SPEC section 1).
+fn cut_off(settings: &Settings, stage: &Staging, report_tz: &TzTable) -> Result<(i32, i32)> {
+    let month = match settings.month {
+        Some(month) => month,
+        None => {
+            let Some(latest) = stage.latest_usage else {
+                let usage = settings.input(InputKind::Usage).map_or("", |i| i.pattern.as_str());
+                return Err(Error::Input {
+                    file: usage.to_owned(),
+                    column: None,
+                    row: None,
+                    message: "no usage row was accepted, so there is no month to report".to_owned(),
+                    hint: Some("check the rejects with `jauge validate`, or pass --month".to_owned()),
+                });
+            };
+            let day = report_tz.local_day(latest);
+            if day == tz::month_end(day) { tz::month_start(day) } else { tz::add_months(tz::month_start(day), -1) }
+        }
+    };
+    Ok((month, settings.as_of.unwrap_or_else(|| tz::month_end(month))))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    settings: &Settings,
+    mut stage: Staging,
+    catalog: Vec<Project>,
+    mut ledgers: Vec<FileLedger>,
+    spans: &FxHashMap<InputKind, Spans>,
+    report_tz: &TzTable,
+    month: i32,
+    as_of: i32,
+) -> Result<Dataset> {
+    let mut latest = Vec::new();
+    let mut events = std::mem::take(&mut stage.events);
+    if let Some(spans) = spans.get(&InputKind::Usage) {
+        latest.push((InputKind::Usage, settle_events(&mut events, spans, &mut ledgers, report_tz, as_of)));
+    }
+    let mut outcomes = std::mem::take(&mut stage.outcomes);
+    if let Some(spans) = spans.get(&InputKind::Outcomes) {
+        latest.push((InputKind::Outcomes, settle_outcomes(&mut outcomes, spans, &mut ledgers, as_of)));
+    }
+    let mut assignments = std::mem::take(&mut stage.assignments);
+    if settings.input(InputKind::Assignments).is_some() {
+        latest.push((InputKind::Assignments, settle_assignments(&mut assignments, &mut ledgers, as_of)));
+    }
+    let mut rejects = Vec::new();
+    let mut reconciliation = Vec::new();
+    for mut ledger in ledgers {
+        let c = &mut ledger.counts;
+        c.accepted = c.rows_read - c.rejected - c.duplicate - c.after_cutoff;
+        reconciliation.push(ledger.counts);
+        rejects.append(&mut ledger.rejects);
+    }
+    rejects.sort_by(|a, b| (&a.input, &a.file, a.row).cmp(&(&b.input, &b.file, b.row)));
+    let n_users = stage.users.keys.len();
+    let segments =
+        settings.segments.iter().zip(stage.segments).map(|(name, s)| resolve_segment(name, s, n_users)).collect();
+    Ok(Dataset {
+        catalog,
+        users: stage.users.keys,
+        event_names: stage.event_names.values,
+        outcome_names: stage.outcome_names.values,
+        events,
+        outcomes,
+        assignments,
+        segments,
+        user_rows: stage.user_rows,
+        month,
+        as_of,
+        reconciliation,
+        rejects,
+        latest,
+    })
+}
+
+fn resolve_segment(name: &str, mut stage: SegmentStage, n_users: usize) -> Segment {
+    let missing = stage.values.intern(MISSING);
+    let mut by_user = vec![missing; n_users];
+    for (user, value) in stage.by_user {
+        by_user[user as usize] = value;
+    }
+    Segment { name: name.to_owned(), values: stage.values.values, by_user }
+}
+
+/// Sets rows after `as_of` aside, drops exact duplicates (the first in
+/// reading order stays) and replaces the reading order by the local day.
+/// Returns the latest day seen.
+fn settle_events(
+    events: &mut Vec<EventRow>,
+    spans: &Spans,
+    ledgers: &mut [FileLedger],
+    report_tz: &TzTable,
+    as_of: i32,
+) -> Option<i32> {
+    let mut latest = None;
+    events.retain(|e| {
+        let day = report_tz.local_day(e.at);
+        latest = latest.max(Some(day));
+        let keep = day <= as_of;
+        if !keep {
+            ledgers[spans.ledger_of(u64::from(e.low()))].counts.after_cutoff += 1;
+        }
+        keep
+    });
+    sort_events(events);
+    let mut previous: Option<(u64, i64, u32)> = None;
+    events.retain(|e| {
+        let id = (e.key, e.at, e.event());
+        let duplicate = previous == Some(id);
+        if duplicate {
+            ledgers[spans.ledger_of(u64::from(e.low()))].counts.duplicate += 1;
+        }
+        previous = Some(id);
+        !duplicate
+    });
+    for e in events.iter_mut() {
+        let day = report_tz.local_day(e.at);
+        e.tail = (e.tail & !0xFFFF_FFFF) | u64::from(day as u32);
+    }
+    latest
+}
+
+/// Sorting a hundred million rows is the costliest step of loading: both
+/// cores share it.
+fn sort_events(events: &mut [EventRow]) {
+    use rayon::slice::ParallelSliceMut;
+    events.par_sort_unstable();
+}
+
+fn settle_outcomes(
+    outcomes: &mut Vec<OutcomeRow>,
+    spans: &Spans,
+    ledgers: &mut [FileLedger],
+    as_of: i32,
+) -> Option<i32> {
+    let mut latest = None;
+    outcomes.retain(|o| {
+        latest = latest.max(Some(o.day));
+        if o.day > as_of {
+            ledgers[spans.ledger_of(u64::from(o.seq))].counts.after_cutoff += 1;
+        }
+        o.day <= as_of
+    });
+    let value_bits = |o: &OutcomeRow| o.value.map(f64::to_bits);
+    outcomes.sort_unstable_by_key(|o| (o.user, o.outcome, o.day, value_bits(o), o.seq));
+    let mut previous = None;
+    outcomes.retain(|o| {
+        let id = Some((o.user, o.outcome, o.day, value_bits(o)));
+        let duplicate = previous == id;
+        if duplicate {
+            ledgers[spans.ledger_of(u64::from(o.seq))].counts.duplicate += 1;
+        }
+        previous = id;
+        !duplicate
+    });
+    latest
+}
+
+/// A user assigned again to the same project is rejected (the earliest
+/// `assigned_on` stays, ties by reading order); then the cut-off applies.
+fn settle_assignments(assignments: &mut Vec<Assignment>, ledgers: &mut [FileLedger], as_of: i32) -> Option<i32> {
+    assignments.sort_by_key(|a| (a.project, a.user, a.day, a.seq));
+    let mut kept: Vec<Assignment> = Vec::with_capacity(assignments.len());
+    for a in assignments.drain(..) {
+        if kept.last().is_some_and(|k| (k.project, k.user) == (a.project, a.user)) {
+            let ledger = &mut ledgers[a.file];
+            ledger.counts.rejected += 1;
+            ledger.rejects.push(RejectRow {
+                input: ledger.counts.input.clone(),
+                file: ledger.counts.file.clone(),
+                row: a.row + 1,
+                reason: reject::Reason::DoubleAssignment.code().to_owned(),
+                column: "user_id".to_owned(),
+                message: format!(
+                    "the user is assigned again to this project; the assignment of {} is kept",
+                    tz::format_day(kept.last().map_or(a.day, |k| k.day))
+                ),
+                record: a.record,
+            });
+        } else {
+            kept.push(a);
+        }
+    }
+    let latest = kept.iter().map(|a| a.day).max();
+    kept.retain(|a| {
+        if a.day > as_of {
+            ledgers[a.file].counts.after_cutoff += 1;
+        }
+        a.day <= as_of
+    });
+    *assignments = kept;
+    latest
+}

@@ -1,0 +1,99 @@
+//! Reject reasons (SPEC section 3) and the per-file accounting that keeps
+//! `rows_read = accepted + rejected + duplicate + after_cutoff` true.
+//!
+//! Not responsible for deciding that a row is bad: `validate` does.
+
+use polars::prelude::DataFrame;
+
+use crate::tables::{Reconciliation, RejectRow};
+
+/// Why a row was rejected; `code()` is what `rejects.parquet` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    EmptyField,
+    BadTimestamp,
+    NonexistentLocalTime,
+    BadDate,
+    BadNumber,
+    BadId,
+    UnknownProject,
+    BadArm,
+    DuplicateKey,
+    DoubleAssignment,
+}
+
+impl Reason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::EmptyField => "empty_field",
+            Reason::BadTimestamp => "bad_timestamp",
+            Reason::NonexistentLocalTime => "nonexistent_local_time",
+            Reason::BadDate => "bad_date",
+            Reason::BadNumber => "bad_number",
+            Reason::BadId => "bad_id",
+            Reason::UnknownProject => "unknown_project",
+            Reason::BadArm => "bad_arm",
+            Reason::DuplicateKey => "duplicate_key",
+            Reason::DoubleAssignment => "double_assignment",
+        }
+    }
+
+    /// The sentence a reader sees in the `message` column.
+    fn explain(self, column: &str, raw: &str) -> String {
+        match self {
+            Reason::EmptyField => format!("{column} is empty"),
+            Reason::BadTimestamp => {
+                format!("{column} \"{raw}\" is not a timestamp (expected ISO 8601, e.g. 2026-10-01T14:05:00+02:00)")
+            }
+            Reason::NonexistentLocalTime => {
+                format!("{column} \"{raw}\" does not exist in the source time zone (skipped hour of a DST change)")
+            }
+            Reason::BadDate => format!("{column} \"{raw}\" is not a date (expected YYYY-MM-DD)"),
+            Reason::BadNumber => format!("{column} \"{raw}\" is not a number"),
+            Reason::BadId => format!("{column} \"{raw}\" is a non-integral number, not an id"),
+            Reason::UnknownProject => format!("{column} \"{raw}\" is not in the projects catalog"),
+            Reason::BadArm => format!("{column} \"{raw}\" is neither treatment nor control"),
+            Reason::DuplicateKey => format!("{column} \"{raw}\" repeats an earlier row's key; the first row is kept"),
+            Reason::DoubleAssignment => {
+                format!("user \"{raw}\" is assigned again to this project; the earliest assigned_on is kept")
+            }
+        }
+    }
+}
+
+/// A cell that failed: which column, why, and its raw text.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub reason: Reason,
+    pub column: String,
+    pub raw: String,
+}
+
+/// The accounting of one file while it is read.
+pub struct FileLedger {
+    pub counts: Reconciliation,
+    pub rejects: Vec<RejectRow>,
+}
+
+impl FileLedger {
+    pub fn new(input: &str, file: String, sha256: String) -> FileLedger {
+        FileLedger {
+            counts: Reconciliation { input: input.to_owned(), file, sha256, ..Reconciliation::default() },
+            rejects: Vec::new(),
+        }
+    }
+
+    /// Records a rejected row; `row` is 0-based in the file.
+    pub fn reject(&mut self, df: &DataFrame, row_in_chunk: usize, row: usize, failure: Failure) {
+        self.counts.rejected += 1;
+        self.rejects.push(RejectRow {
+            input: self.counts.input.clone(),
+            file: self.counts.file.clone(),
+            row: row as u64 + 1,
+            reason: failure.reason.code().to_owned(),
+            message: failure.reason.explain(&failure.column, &failure.raw),
+            column: failure.column,
+            record: super::read::record_json(df, row_in_chunk),
+        });
+    }
+}

@@ -1,0 +1,335 @@
+//! The compute engine: one pass over the sorted events, one (product, user)
+//! run at a time, feeds every KPI family; the portfolio is computed from a
+//! compact list of distinct (user, day) pairs, and segments add to one slot
+//! per value, so no row is ever copied per segment or for the portfolio.
+//!
+//! Not responsible for disclosure control (`privacy`) or writing (`output`).
+
+pub mod calendar;
+pub mod funnel;
+pub mod impact;
+pub mod lookup;
+pub mod monthly;
+pub mod north_star;
+pub mod outcomes;
+pub mod reach;
+pub mod registry;
+pub mod retention;
+pub mod slots;
+pub mod survival;
+
+use rayon::slice::ParallelSliceMut;
+
+use crate::config::Settings;
+use crate::ingest::{Dataset, EventRow, Project};
+use crate::tables::Tables;
+use crate::tz::TzTable;
+use calendar::Calendar;
+use lookup::OutcomeIndex;
+use monthly::Monthly;
+use slots::Slots;
+
+/// The `project_id` of the whole incubator.
+pub const PORTFOLIO: &str = "_portfolio";
+
+/// The figures of one product (or the portfolio) while the pass runs.
+struct Unit {
+    first_month: Option<usize>,
+    monthly: Vec<Option<Monthly>>,
+    outcome_plan: outcomes::Plan,
+    outcome_counts: Vec<Option<outcomes::Counts>>,
+    funnel: Option<(funnel::Plan, funnel::Counts)>,
+    /// Per outcome of the plan: (duration, event) of every user, arm `all`.
+    subjects: Vec<Vec<(i32, bool)>>,
+}
+
+impl Unit {
+    fn new(plan: outcomes::Plan, funnel: Option<funnel::Plan>, cal: &Calendar, slots: usize) -> Unit {
+        Unit {
+            first_month: None,
+            monthly: vec![None; slots],
+            subjects: vec![Vec::new(); plan.outcomes.len()],
+            outcome_counts: vec![None; slots],
+            funnel: funnel.map(|f| {
+                let counts = funnel::Counts::new(cal, &f);
+                (f, counts)
+            }),
+            outcome_plan: plan,
+        }
+    }
+}
+
+/// What every user's run needs to read.
+struct Context<'a> {
+    ds: &'a Dataset,
+    cal: Calendar,
+    tz: TzTable,
+    slots: Slots,
+    index: OutcomeIndex<'a>,
+    censor: Option<u32>,
+}
+
+/// Scratch buffers reused across runs, so a run allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    days: Vec<usize>,
+    months: Vec<(usize, u64)>,
+    slots: Vec<usize>,
+    hits: Vec<bool>,
+}
+
+/// Every figure of SPEC section 4, before disclosure control.
+pub fn compute(ds: &Dataset, settings: &Settings) -> Tables {
+    let Some(first_day) = ds.events.iter().map(EventRow::day).min() else {
+        return Tables::default();
+    };
+    let ctx = Context {
+        ds,
+        cal: Calendar::new(first_day, ds.month, ds.as_of),
+        tz: TzTable::new(settings.timezone),
+        slots: Slots::new(&ds.segments),
+        index: OutcomeIndex::new(ds),
+        censor: settings.censor_outcome.as_deref().and_then(|o| ds.outcome_code(o)),
+    };
+    let mut units: Vec<Unit> = ds
+        .catalog
+        .iter()
+        .map(|p| {
+            let plan = outcome_plan(ds, settings.outcomes_for(&p.id), settings.windows_for(&p.id));
+            Unit::new(plan, funnel_plan(ds, settings, &p.id), &ctx.cal, ctx.slots.len())
+        })
+        .collect();
+    let mut user_days: Vec<u64> = Vec::new();
+    let mut scratch = Scratch::default();
+    for run in ds.events.chunk_by(|a, b| a.key == b.key) {
+        let unit = &mut units[run[0].project() as usize];
+        observe(&ctx, unit, run, &mut scratch);
+        let user = u64::from(run[0].user()) << 32;
+        user_days.extend(scratch.days.iter().map(|d| user | *d as u64));
+    }
+    let portfolio_plan = outcome_plan(ds, &settings.default_outcomes, &settings.default_windows);
+    let mut portfolio = Unit::new(portfolio_plan, None, &ctx.cal, ctx.slots.len());
+    observe_portfolio(&ctx, &mut portfolio, &mut units, user_days);
+    let mut tables = Tables::default();
+    let truncated = truncated_first_months(&ds.catalog, &units, &ctx.cal);
+    for (p, unit) in ds.catalog.iter().zip(&units) {
+        let first = truncated.iter().find(|t| t.0 == p.id.as_str()).map(|t| t.1);
+        unit_rows(&ctx, &p.id, unit, &|c| first == Some(c), &mut tables);
+        if let (Some(cost), Some(m)) = (p.annual_cost_eur, unit.monthly[0].as_ref()) {
+            tables.kpis.extend(reach::cost_rows(&p.id, cost, m, &ctx.cal, unit.first_month.unwrap_or(0)));
+        }
+    }
+    unit_rows(&ctx, PORTFOLIO, &portfolio, &|c| truncated.iter().any(|t| t.1 == c), &mut tables);
+    randomized_rows(&ctx, settings, &units, &mut tables);
+    sort(&mut tables);
+    tables
+}
+
+fn outcome_plan(ds: &Dataset, outcomes: &[String], windows: &[i32]) -> outcomes::Plan {
+    outcomes::Plan {
+        outcomes: outcomes.iter().map(|o| (o.clone(), ds.outcome_code(o))).collect(),
+        windows: windows.to_vec(),
+    }
+}
+
+fn funnel_plan(ds: &Dataset, settings: &Settings, project_id: &str) -> Option<funnel::Plan> {
+    let p = settings.project(project_id)?;
+    let steps = p.funnel.as_ref()?;
+    let code = |s: &String| ds.event_names.iter().position(|e| e == s).map(|i| i as u32);
+    Some(funnel::Plan {
+        steps: steps.iter().map(|s| (s.clone(), code(s))).collect(),
+        window_days: p.funnel_window_days,
+    })
+}
+
+/// One user's events in one product.
+fn observe(ctx: &Context<'_>, unit: &mut Unit, run: &[EventRow], s: &mut Scratch) {
+    let user = run[0].user();
+    s.days.clear();
+    s.days.extend(run.iter().map(|e| ctx.cal.day_index(e.day())));
+    // Local days follow instants except where a zone falls back across
+    // midnight; sorting the few days of one user keeps that case right.
+    s.days.sort_unstable();
+    month_counts(&ctx.cal, &s.days, &mut s.months);
+    s.days.dedup();
+    let first_day = ctx.cal.first_month + s.days[0] as i32;
+    let cohort = ctx.cal.month_index(first_day);
+    add_user(ctx, unit, user, cohort, first_day, s);
+    if let Some((plan, counts)) = &mut unit.funnel {
+        counts.observe(plan, run, &ctx.tz, &ctx.cal);
+    }
+}
+
+/// The figures every unit shares: monthly counts, outcomes, survival.
+fn add_user(ctx: &Context<'_>, unit: &mut Unit, user: u32, cohort: usize, first_day: i32, s: &mut Scratch) {
+    unit.first_month = unit.first_month.min(Some(cohort)).or(Some(cohort));
+    ctx.slots.of(&ctx.ds.segments, user, &mut s.slots);
+    unit.outcome_plan.hits(&ctx.index, user, first_day, &mut s.hits);
+    for &slot in &s.slots {
+        let monthly = unit.monthly[slot].get_or_insert_with(|| Monthly::new(&ctx.cal));
+        monthly.add_user(cohort, &s.months, &s.days);
+        let counts =
+            unit.outcome_counts[slot].get_or_insert_with(|| outcomes::Counts::new(&ctx.cal, &unit.outcome_plan));
+        counts.add(cohort, &s.hits);
+    }
+    let censor = ctx.index.rows(user, ctx.censor);
+    for (subjects, (_, code)) in unit.subjects.iter_mut().zip(&unit.outcome_plan.outcomes) {
+        let rows = ctx.index.rows(user, *code);
+        subjects.push(survival::subject(rows, censor, first_day, ctx.cal.as_of));
+    }
+}
+
+/// Distinct months of sorted day indexes, each with the number of entries
+/// it holds (events, when `days` has one entry per event).
+fn month_counts(cal: &Calendar, days: &[usize], out: &mut Vec<(usize, u64)>) {
+    out.clear();
+    for &d in days {
+        let m = cal.month_index(cal.first_month + d as i32);
+        match out.last_mut() {
+            Some((last, n)) if *last == m => *n += 1,
+            _ => out.push((m, 1)),
+        }
+    }
+}
+
+/// `_portfolio`: a user counts once across products; its cohort is the month
+/// of its first event in any product. Events are the products' sums.
+fn observe_portfolio(ctx: &Context<'_>, portfolio: &mut Unit, units: &mut [Unit], mut user_days: Vec<u64>) {
+    user_days.par_sort_unstable();
+    user_days.dedup();
+    let mut s = Scratch::default();
+    for run in user_days.chunk_by(|a, b| a >> 32 == b >> 32) {
+        let user = (run[0] >> 32) as u32;
+        s.days.clear();
+        s.days.extend(run.iter().map(|v| (*v as u32) as usize));
+        month_counts(&ctx.cal, &s.days, &mut s.months);
+        s.months.iter_mut().for_each(|m| m.1 = 0);
+        let first_day = ctx.cal.first_month + s.days[0] as i32;
+        add_user(ctx, portfolio, user, ctx.cal.month_index(first_day), first_day, &mut s);
+    }
+    for unit in units.iter() {
+        for (slot, monthly) in unit.monthly.iter().enumerate() {
+            let (Some(m), Some(total)) = (monthly, portfolio.monthly[slot].as_mut()) else { continue };
+            total.events.iter_mut().zip(&m.events).for_each(|(t, e)| *t += e);
+        }
+    }
+    portfolio.first_month = Some(0);
+}
+
+/// Products whose first data month is left-truncated, with that month:
+/// users active before the export began all look new there, unless the
+/// product launched in or after it.
+fn truncated_first_months<'a>(catalog: &'a [Project], units: &[Unit], cal: &Calendar) -> Vec<(&'a str, usize)> {
+    catalog
+        .iter()
+        .zip(units)
+        .filter_map(|(p, u)| {
+            let first = u.first_month?;
+            let launched_after = p.launched_on.is_some_and(|d| d >= cal.month_start(first));
+            (!launched_after).then_some((p.id.as_str(), first))
+        })
+        .collect()
+}
+
+fn unit_rows(ctx: &Context<'_>, id: &str, unit: &Unit, truncated: &dyn Fn(usize) -> bool, t: &mut Tables) {
+    let Some(first) = unit.first_month else { return };
+    for (slot, monthly) in unit.monthly.iter().enumerate() {
+        let Some(m) = monthly else { continue };
+        let label = ctx.slots.label(slot);
+        t.kpis.extend(reach::rows(id, label, m, &ctx.cal, first));
+        t.retention.extend(retention::rows(id, label, m, &ctx.cal, truncated));
+        if let Some(counts) = &unit.outcome_counts[slot] {
+            let cohorts = outcomes::Cohorts { sizes: &m.new, left_truncated: truncated };
+            t.outcomes.extend(outcomes::rows(id, label, counts, &cohorts, &unit.outcome_plan, &ctx.cal));
+        }
+    }
+    if let Some((plan, counts)) = &unit.funnel {
+        t.funnel.extend(funnel::rows(id, counts, plan, &ctx.cal));
+    }
+    for ((outcome, _), subjects) in unit.outcome_plan.outcomes.iter().zip(&unit.subjects) {
+        let (rows, summary) = survival::curve(id, outcome, "all", subjects);
+        t.survival.extend(rows);
+        t.survival_summary.push(summary);
+    }
+}
+
+/// Survival by arm and impact, for every product with assignments.
+fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], t: &mut Tables) {
+    let ds = ctx.ds;
+    for group in ds.assignments.chunk_by(|a, b| a.project == b.project) {
+        let project = &ds.catalog[group[0].project as usize];
+        let unit = &units[group[0].project as usize];
+        let config = settings.project(&project.id);
+        let censor = |user| ctx.index.rows(user, ctx.censor);
+        for (outcome, code) in &unit.outcome_plan.outcomes {
+            let arm = |treatment: bool| -> Vec<(i32, bool)> {
+                group
+                    .iter()
+                    .filter(|a| a.treatment == treatment)
+                    .map(|a| survival::subject(ctx.index.rows(a.user, *code), censor(a.user), a.day, ds.as_of))
+                    .collect()
+            };
+            let (treated, control) = (arm(true), arm(false));
+            for (name, subjects) in [("control", &control), ("treatment", &treated)] {
+                let (rows, summary) = survival::curve(&project.id, outcome, name, subjects);
+                t.survival.extend(rows);
+                t.survival_summary.push(summary);
+            }
+            let has_values = code.is_some_and(|c| ds.outcomes.iter().any(|o| o.outcome == c && o.value.is_some()));
+            for window in &unit.outcome_plan.windows {
+                let question = impact::Question {
+                    project_id: &project.id,
+                    outcome,
+                    code: *code,
+                    window: *window,
+                    primary: config.and_then(|c| c.primary.as_ref()) == Some(&(outcome.clone(), *window)),
+                    allocation: config.map_or(0.5, |c| c.allocation),
+                    has_values,
+                    logrank: crate::stats::logrank(&treated, &control),
+                };
+                let mut rows = impact::rows(&question, group, &ctx.index, ds.as_of);
+                if let (Some(cost), Some(m)) = (project.annual_cost_eur, unit.monthly[0].as_ref()) {
+                    let n12 = m.new[ctx.cal.months.saturating_sub(12)..].iter().sum();
+                    rows.iter_mut().filter(|r| r.metric == "rate").for_each(|r| impact::add_cost(r, cost, n12));
+                }
+                t.impact.extend(rows);
+            }
+        }
+    }
+}
+
+/// The sort orders of SPEC section 5 (text by UTF-8 bytes).
+fn sort(t: &mut Tables) {
+    t.kpis.sort_by(|a, b| {
+        (&a.project_id, a.month, &a.segment, &a.kpi).cmp(&(&b.project_id, b.month, &b.segment, &b.kpi))
+    });
+    t.retention.sort_by(|a, b| {
+        (&a.project_id, &a.segment, a.cohort_month, a.months_since).cmp(&(
+            &b.project_id,
+            &b.segment,
+            b.cohort_month,
+            b.months_since,
+        ))
+    });
+    t.funnel.sort_by(|a, b| (&a.project_id, a.cohort_month, a.step).cmp(&(&b.project_id, b.cohort_month, b.step)));
+    t.outcomes.sort_by(|a, b| {
+        (&a.project_id, &a.segment, a.cohort_month, &a.outcome, a.window_days).cmp(&(
+            &b.project_id,
+            &b.segment,
+            b.cohort_month,
+            &b.outcome,
+            b.window_days,
+        ))
+    });
+    t.survival
+        .sort_by(|a, b| (&a.project_id, &a.outcome, &a.arm, a.day).cmp(&(&b.project_id, &b.outcome, &b.arm, b.day)));
+    t.survival_summary.sort_by(|a, b| (&a.project_id, &a.outcome, &a.arm).cmp(&(&b.project_id, &b.outcome, &b.arm)));
+    t.impact.sort_by(|a, b| {
+        (&a.project_id, &a.outcome, a.window_days, &a.metric).cmp(&(
+            &b.project_id,
+            &b.outcome,
+            b.window_days,
+            &b.metric,
+        ))
+    });
+}
