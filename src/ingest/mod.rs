@@ -220,6 +220,15 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
     finish(settings, stage, catalog, ledgers, &spans, &report_tz, month, as_of)
 }
 
+/// Streamed, so a large export is never held in memory for its hash.
+fn file_sha256(path: &std::path::Path) -> Result<String> {
+    use sha2::Digest;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
 fn check_project_settings(settings: &Settings, catalog: &[Project]) -> Result<()> {
     for p in &settings.projects {
         if !catalog.iter().any(|c| c.id == p.id) {

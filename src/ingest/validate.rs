@@ -23,40 +23,35 @@ pub struct FileRead<'a> {
     pub ledger: FileLedger,
 }
 
-impl FileRead<'_> {
-    fn col<'d>(&self, df: &'d DataFrame, canonical: &str) -> Field<'d> {
-        Field::of(df, self.spec.source_column(canonical))
+impl<'a> FileRead<'a> {
+    /// The typed columns of a chunk, by canonical name, resolved once per
+    /// chunk rather than per row.
+    fn fields<'d, const N: usize>(&self, df: &'d DataFrame, names: [&str; N]) -> [Field<'d>; N] {
+        names.map(|name| Field::of(df, self.spec.source_column(name)))
     }
 
-    fn check(&self, df: &DataFrame, required: &[&str]) -> Result<()> {
-        let sources: Vec<&str> = required.iter().map(|c| self.spec.source_column(c)).collect();
-        read::check_columns(df, &self.file.path, &sources, self.spec.kind.name())
-    }
-
-    /// Runs `row` on every row of the file, counting it read and, on a
-    /// failure, rejected.
-    fn each_row(
+    /// Runs `chunk` on every chunk of the file, after checking its columns.
+    fn each_chunk(
         &mut self,
         required: &[&str],
-        mut row: impl FnMut(&Self, &DataFrame, usize, usize) -> std::result::Result<(), Failure>,
+        mut chunk: impl FnMut(&mut Self, &DataFrame, usize) -> Result<()>,
     ) -> Result<()> {
         let file = self.file.clone();
         read::for_each_chunk(&file, |df, offset| {
-            self.check(&df, required)?;
-            for i in 0..df.height() {
-                self.ledger.counts.rows_read += 1;
-                if let Err(failure) = row(self, &df, i, offset + i) {
-                    self.ledger.reject(&df, i, offset + i, self.named(failure));
-                }
-            }
-            Ok(())
+            let sources: Vec<&str> = required.iter().map(|c| self.spec.source_column(c)).collect();
+            read::check_columns(&df, &file.path, &sources, self.spec.kind.name())?;
+            chunk(self, &df, offset)
         })
     }
 
-    /// Failures name the column as the source file does.
-    fn named(&self, mut failure: Failure) -> Failure {
-        failure.column = self.spec.source_column(&failure.column).to_owned();
-        failure
+    /// Counts one row read and, when it failed, rejected.
+    fn settle(&mut self, df: &DataFrame, i: usize, offset: usize, result: std::result::Result<(), Failure>) {
+        self.ledger.counts.rows_read += 1;
+        if let Err(mut failure) = result {
+            // Failures name the column as the source file does.
+            failure.column = self.spec.source_column(&failure.column).to_owned();
+            self.ledger.reject(df, i, offset + i, failure);
+        }
     }
 }
 
@@ -66,49 +61,61 @@ fn duplicate_key(column: &str, raw: &str) -> Failure {
 
 pub fn read_projects(f: &mut FileRead<'_>, projects: &mut Vec<Project>) -> Result<()> {
     let mut seen: FxHashSet<String> = projects.iter().map(|p| p.id.clone()).collect();
-    f.each_row(&["project_id", "name"], |f, df, i, _| {
-        let id = cells::required_text(f.col(df, "project_id").get(i), "project_id")?;
-        let name = cells::required_text(f.col(df, "name").get(i), "name")?;
-        let optional = |c: &str| cells::text(f.col(df, c).get(i)).map(|s| s.into_owned());
-        let launched_on = f.rules.date(f.col(df, "launched_on").get(i), "launched_on")?;
-        let annual_cost_eur = f.rules.number(f.col(df, "annual_cost_eur").get(i), "annual_cost_eur")?;
-        if !seen.insert(id.to_string()) {
-            return Err(duplicate_key("project_id", &id));
+    f.each_chunk(&["project_id", "name"], |f, df, offset| {
+        let names = ["project_id", "name", "origin", "audience", "phase", "launched_on", "annual_cost_eur"];
+        let [id, name, origin, audience, phase, launched_on, cost] = f.fields(df, names);
+        for i in 0..df.height() {
+            let result = (|| {
+                let id = cells::required_text(id.get(i), "project_id")?;
+                let name = cells::required_text(name.get(i), "name")?;
+                let optional = |field: &Field<'_>| cells::text(field.get(i)).map(|s| s.into_owned());
+                let launched_on = f.rules.date(launched_on.get(i), "launched_on")?;
+                let annual_cost_eur = f.rules.number(cost.get(i), "annual_cost_eur")?;
+                if !seen.insert(id.to_string()) {
+                    return Err(duplicate_key("project_id", &id));
+                }
+                projects.push(Project {
+                    id: id.into_owned(),
+                    name: name.into_owned(),
+                    origin: optional(&origin),
+                    audience: optional(&audience),
+                    phase: optional(&phase),
+                    launched_on,
+                    annual_cost_eur,
+                });
+                Ok(())
+            })();
+            f.settle(df, i, offset, result);
         }
-        projects.push(Project {
-            id: id.into_owned(),
-            name: name.into_owned(),
-            origin: optional("origin"),
-            audience: optional("audience"),
-            phase: optional("phase"),
-            launched_on,
-            annual_cost_eur,
-        });
         Ok(())
-    })?;
-    f.ledger.counts.accepted = f.ledger.counts.rows_read - f.ledger.counts.rejected;
-    Ok(())
+    })
 }
 
 pub fn read_users(f: &mut FileRead<'_>, segments: &[String], t: &mut Staging) -> Result<()> {
     let mut required = vec!["user_id"];
     required.extend(segments.iter().map(String::as_str));
-    f.each_row(&required, |f, df, i, _| {
-        let key = cells::user_key(f.col(df, "user_id").get(i), "user_id")?;
-        if t.users.get(&key).is_some_and(|code| t.user_rows.contains(&code)) {
-            return Err(duplicate_key("user_id", &key.to_string()));
-        }
-        let code = t.users.code(key);
-        t.user_rows.insert(code);
-        for (s, segment) in segments.iter().enumerate() {
-            let value = cells::text(f.col(df, segment).get(i));
-            let value = t.segments[s].values.intern(value.as_deref().unwrap_or(super::MISSING));
-            t.segments[s].by_user.insert(code, value);
+    f.each_chunk(&required, |f, df, offset| {
+        let [user] = f.fields(df, ["user_id"]);
+        let values: Vec<Field<'_>> = segments.iter().map(|s| Field::of(df, f.spec.source_column(s))).collect();
+        for i in 0..df.height() {
+            let result = (|| {
+                let key = cells::user_key(user.get(i), "user_id")?;
+                if t.users.get(&key).is_some_and(|code| t.user_rows.contains(&code)) {
+                    return Err(duplicate_key("user_id", &key.to_string()));
+                }
+                let code = t.users.code(key);
+                t.user_rows.insert(code);
+                for (s, field) in values.iter().enumerate() {
+                    let value = cells::text(field.get(i));
+                    let value = t.segments[s].values.intern(value.as_deref().unwrap_or(super::MISSING));
+                    t.segments[s].by_user.insert(code, value);
+                }
+                Ok(())
+            })();
+            f.settle(df, i, offset, result);
         }
         Ok(())
-    })?;
-    f.ledger.counts.accepted = f.ledger.counts.rows_read - f.ledger.counts.rejected;
-    Ok(())
+    })
 }
 
 /// Text dictionaries shared by the inputs: ids become dense u32 codes.
@@ -167,61 +174,81 @@ fn project_code(catalog: &FxHashMap<String, u32>, value: read::Value<'_>) -> std
 }
 
 pub fn read_usage(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
-    f.each_row(&["project_id", "user_id", "occurred_at", "event"], |f, df, i, _| {
-        let project = project_code(&t.catalog_index, f.col(df, "project_id").get(i))?;
-        let user = cells::user_key(f.col(df, "user_id").get(i), "user_id")?;
-        let at = f.rules.instant(f.col(df, "occurred_at").get(i), "occurred_at")?;
-        let event = cells::required_text(f.col(df, "event").get(i), "event")?;
-        let seq = t.events.len() as u64;
-        let user = t.users.code(user);
-        let event = u64::from(t.event_names.intern(&event));
-        t.events.push(EventRow { key: (u64::from(project) << 32) | u64::from(user), at, tail: (event << 32) | seq });
-        t.latest_usage = t.latest_usage.max(Some(at));
+    let names = ["project_id", "user_id", "occurred_at", "event"];
+    f.each_chunk(&names, |f, df, offset| {
+        let [project, user, at, event] = f.fields(df, names);
+        for i in 0..df.height() {
+            let result = (|| {
+                let project = project_code(&t.catalog_index, project.get(i))?;
+                let user = cells::user_key(user.get(i), "user_id")?;
+                let at = f.rules.instant(at.get(i), "occurred_at")?;
+                let event = cells::required_text(event.get(i), "event")?;
+                let seq = t.events.len() as u64;
+                let user = t.users.code(user);
+                let event = u64::from(t.event_names.intern(&event));
+                t.events.push(EventRow {
+                    key: (u64::from(project) << 32) | u64::from(user),
+                    at,
+                    tail: (event << 32) | seq,
+                });
+                t.latest_usage = t.latest_usage.max(Some(at));
+                Ok(())
+            })();
+            f.settle(df, i, offset, result);
+        }
         Ok(())
     })
 }
 
 pub fn read_outcomes(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
-    f.each_row(&["user_id", "outcome", "occurred_on"], |f, df, i, _| {
-        let user = cells::user_key(f.col(df, "user_id").get(i), "user_id")?;
-        let outcome = cells::required_text(f.col(df, "outcome").get(i), "outcome")?;
-        let day = f.rules.required_date(f.col(df, "occurred_on").get(i), "occurred_on")?;
-        let value = f.rules.number(f.col(df, "value").get(i), "value")?;
-        let seq = t.outcomes.len() as u32;
-        t.outcomes.push(OutcomeRow {
-            user: t.users.code(user),
-            outcome: t.outcome_names.intern(&outcome),
-            day,
-            seq,
-            value,
-        });
+    f.each_chunk(&["user_id", "outcome", "occurred_on"], |f, df, offset| {
+        let [user, outcome, day, value] = f.fields(df, ["user_id", "outcome", "occurred_on", "value"]);
+        for i in 0..df.height() {
+            let result = (|| {
+                let user = cells::user_key(user.get(i), "user_id")?;
+                let outcome = cells::required_text(outcome.get(i), "outcome")?;
+                let day = f.rules.required_date(day.get(i), "occurred_on")?;
+                let value = f.rules.number(value.get(i), "value")?;
+                let seq = t.outcomes.len() as u32;
+                let (user, outcome) = (t.users.code(user), t.outcome_names.intern(&outcome));
+                t.outcomes.push(OutcomeRow { user, outcome, day, seq, value });
+                Ok(())
+            })();
+            f.settle(df, i, offset, result);
+        }
         Ok(())
     })
 }
 
 pub fn read_assignments(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
-    f.each_row(&["project_id", "user_id", "arm", "assigned_on"], |f, df, i, row| {
-        let project = project_code(&t.catalog_index, f.col(df, "project_id").get(i))?;
-        let user = cells::user_key(f.col(df, "user_id").get(i), "user_id")?;
-        let arm = cells::required_text(f.col(df, "arm").get(i), "arm")?;
-        let treatment = match arm.as_ref() {
-            "treatment" => true,
-            "control" => false,
-            _ => {
-                return Err(Failure { reason: Reason::BadArm, column: "arm".to_owned(), raw: arm.into_owned() });
-            }
-        };
-        let day = f.rules.required_date(f.col(df, "assigned_on").get(i), "assigned_on")?;
-        t.assignments.push(Assignment {
-            project,
-            user: t.users.code(user),
-            treatment,
-            day,
-            seq: t.assignments.len() as u32,
-            file: t.files_read,
-            row: row as u64,
-            record: read::record_json(df, i),
-        });
+    let names = ["project_id", "user_id", "arm", "assigned_on"];
+    f.each_chunk(&names, |f, df, offset| {
+        let [project, user, arm, day] = f.fields(df, names);
+        for i in 0..df.height() {
+            let result = (|| {
+                let project = project_code(&t.catalog_index, project.get(i))?;
+                let user = cells::user_key(user.get(i), "user_id")?;
+                let arm = cells::required_text(arm.get(i), "arm")?;
+                let treatment = match arm.as_ref() {
+                    "treatment" => true,
+                    "control" => false,
+                    _ => {
+                        return Err(Failure {
+                            reason: Reason::BadArm,
+                            column: "arm".to_owned(),
+                            raw: arm.into_owned(),
+                        });
+                    }
+                };
+                let day = f.rules.required_date(day.get(i), "assigned_on")?;
+                let user = t.users.code(user);
+                let (seq, file, row) = (t.assignments.len() as u32, t.files_read, (offset + i) as u64);
+                let record = read::record_json(df, i);
+                t.assignments.push(Assignment { project, user, treatment, day, seq, file, row, record });
+                Ok(())
+            })();
+            f.settle(df, i, offset, result);
+        }
         Ok(())
     })
 }
