@@ -159,7 +159,9 @@ fn kpis(rows: &mut [KpiRow], k: u64) -> Suppressed {
             book.groups.push((vec![*n, *rt], *a));
         }
     }
-    let mut events: BTreeMap<(i32, &str), (Vec<usize>, Option<usize>)> = BTreeMap::new();
+    // (month, segment) → (the products' events cells, the portfolio's).
+    type EventGroups<'a> = BTreeMap<(i32, &'a str), (Vec<usize>, Option<usize>)>;
+    let mut events = EventGroups::new();
     for (r, c) in cells().filter(|(r, _)| r.kpi == "events") {
         let entry = events.entry((r.month, &r.segment)).or_default();
         if r.project_id == PORTFOLIO { entry.1 = Some(c) } else { entry.0.push(c) }

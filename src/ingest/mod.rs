@@ -179,10 +179,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         let files = read::discover(&spec.resolved, spec.kind.name())?;
         let source_tz = TzTable::new(spec.source_timezone);
         for file in &files {
-            let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
-            let ledger =
-                FileLedger::new(spec.kind.name(), settings.relative(&file.path), crate::config::sha256_hex(&bytes));
-            drop(bytes);
+            let ledger = FileLedger::new(spec.kind.name(), settings.relative(&file.path), file_sha256(&file.path)?);
             let start = match spec.kind {
                 InputKind::Usage => stage.events.len() as u64,
                 InputKind::Outcomes => stage.outcomes.len() as u64,

@@ -1,0 +1,245 @@
+//! The dataset's text companions: `jauge.toml` (a valid configuration for
+//! the generated files, SPEC section 2) and `README.md`.
+//!
+//! Responsible for: which products get `[[project]]` settings (funnels,
+//! trial endpoints, north stars whose targets are set from the generated
+//! last month so that statuses vary), and the dataset's description.
+//!
+//! Not responsible for: `truth.json` (`truth`) or any table.
+
+use std::fmt::Write as _;
+
+use super::calendar::month_label;
+use super::catalog::SKILLS_PRODUCT;
+use super::truth::WINDOWS;
+use super::world::World;
+
+/// What the last generated month looked like, per product (parquet rows
+/// only): events, distinct users, first uses.
+#[derive(Debug, Clone, Default)]
+pub struct LastMonth {
+    pub events: Vec<u64>,
+    pub active: Vec<u64>,
+    pub new: Vec<u64>,
+}
+
+/// A target near `x`, with two significant digits.
+fn nice(x: f64) -> f64 {
+    if x <= 0.0 {
+        return 1.0;
+    }
+    let scale = 10f64.powi(x.log10().floor() as i32 - 1);
+    ((x / scale).round() * scale).max(1.0)
+}
+
+fn toml_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// `jauge.toml` for the dataset, with paths relative to it.
+pub fn config(world: &World, last: &LastMonth) -> String {
+    let o = &world.options;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Made by `jauge generate --users {} --products {} --end {} --months {} --seed {}`.\n\
+         # Synthetic data: {} to {}. See README.md and truth.json beside this file.\n",
+        o.users,
+        o.products,
+        month_label(world.last_month),
+        o.months,
+        o.seed,
+        month_label(world.first_month),
+        month_label(world.last_month),
+    );
+    s.push_str(
+        "[report]\n\
+         title = \"Incubateur — comité de pilotage (données synthétiques)\"\n\
+         lang = \"fr\"\n\
+         timezone = \"Europe/Paris\"\n\
+         min_cell = 10\n\
+         segments = [\"region\"]\n\n\
+         [inputs]\n\
+         projects = \"projects.csv\"\n\
+         usage = \"usage/*\"\n\
+         outcomes = \"outcomes/*\"\n\
+         assignments = \"assignments.csv\"\n\
+         users = \"users.csv\"\n\n",
+    );
+    let windows: Vec<String> = WINDOWS.iter().map(i32::to_string).collect();
+    let _ = writeln!(
+        s,
+        "[defaults]\noutcomes = [\"employment\"]\nwindows = [{}]\ncensor_outcome = \"deregistered\"",
+        windows.join(", ")
+    );
+
+    let index = |id: &str| world.products.iter().position(|p| p.id == id);
+    let trial = |p: usize| world.trials.iter().find(|t| t.product == p);
+    let mut project = |id: &str, lines: Vec<String>| {
+        if lines.is_empty() {
+            return;
+        }
+        let _ = writeln!(s, "\n[[project]]\nid = \"{id}\"");
+        for line in lines {
+            let _ = writeln!(s, "{line}");
+        }
+    };
+    let trial_lines = |p: usize, lines: &mut Vec<String>| {
+        if let Some(t) = trial(p) {
+            lines.push("primary = { outcome = \"employment\", window = 90 }".into());
+            lines.push(format!("allocation = {}", t.design.allocation));
+        }
+    };
+    let count = |v: &Vec<u64>, p: usize| v.get(p).copied().unwrap_or(0) as f64;
+
+    if let Some(p) = index(SKILLS_PRODUCT) {
+        let mut lines = vec![
+            format!("funnel = {}", toml_list(&["visit", "signup", "skill_submitted", "skill_validated"])),
+            "funnel_window_days = 30".into(),
+            format!("outcomes = {}", toml_list(&["employment", "skill_certified"])),
+        ];
+        trial_lines(p, &mut lines);
+        lines.push("north_star = { kpi = \"outcome_rate:skill_certified:90\", target = 0.4 }".into());
+        project(SKILLS_PRODUCT, lines);
+    }
+    if let Some(p) = index("coach-entretien") {
+        let mut lines = Vec::new();
+        trial_lines(p, &mut lines);
+        lines.push(format!(
+            "north_star = {{ kpi = \"active_users\", target = {} }}",
+            nice(1.1 * count(&last.active, p))
+        ));
+        project("coach-entretien", lines);
+    }
+    if let Some(p) = index("alerte-offres") {
+        let mut lines = Vec::new();
+        trial_lines(p, &mut lines);
+        lines.push(format!("north_star = {{ kpi = \"new_users\", target = {} }}", nice(0.7 * count(&last.new, p))));
+        project("alerte-offres", lines);
+    }
+    if let Some(p) = index("mon-projet-pro") {
+        let mut lines = Vec::new();
+        trial_lines(p, &mut lines);
+        project("mon-projet-pro", lines);
+    }
+    if let Some(p) = index("recrutement-simplifie") {
+        project(
+            "recrutement-simplifie",
+            vec![
+                format!(
+                    "funnel = {}",
+                    toml_list(&["visit", "offer_started", "offer_published", "candidate_contacted"])
+                ),
+                format!("outcomes = {}", toml_list(&["hire"])),
+                format!("north_star = {{ kpi = \"active_users\", target = {} }}", nice(0.9 * count(&last.active, p))),
+            ],
+        );
+    }
+    if let Some(p) = index("dossier-unique") {
+        project(
+            "dossier-unique",
+            vec![format!("north_star = {{ kpi = \"events\", target = {} }}", nice(1.08 * count(&last.events, p)))],
+        );
+    }
+    if let Some(p) = index("candidature-facile") {
+        project(
+            "candidature-facile",
+            vec![
+                format!("funnel = {}", toml_list(&["visit", "signup", "profile_completed", "application_sent"])),
+                format!("north_star = {{ kpi = \"new_users\", target = {} }}", nice(1.5 * count(&last.new, p))),
+            ],
+        );
+    }
+    if let Some(p) = index("simulateur-droits") {
+        let product = &world.products[p];
+        let active = count(&last.active, p);
+        if let (Some(cost), true) = (product.annual_cost_eur, active > 0.0) {
+            let target = (cost / 12.0 / active * 0.9 * 100.0).round() / 100.0;
+            project(
+                "simulateur-droits",
+                vec![format!(
+                    "north_star = {{ kpi = \"cost_per_active_user\", target = {target}, direction = \"lower\" }}"
+                )],
+            );
+        }
+    }
+    if index("marche-inclusion").is_some() {
+        project("marche-inclusion", vec![format!("outcomes = {}", toml_list(&["hire"]))]);
+    }
+    s
+}
+
+/// `README.md` of the dataset.
+pub fn readme(world: &World, events: u64) -> String {
+    let o = &world.options;
+    let trials: Vec<String> = world
+        .trials
+        .iter()
+        .map(|t| {
+            let p = &world.products[t.product];
+            format!(
+                "`{}` (hazard ratio of employment if used {}, allocation {}, compliance {})",
+                p.id, p.hr, t.design.allocation, t.design.compliance
+            )
+        })
+        .collect();
+    format!(
+        "# Synthetic incubator dataset\n\n\
+Made by `jauge generate --users {users} --products {products} --end {end} --months {months} --seed {seed}`: \
+{events} usage events of {users} users on {products} products, {first} to {last} (Europe/Paris). \
+The same arguments always give the same files. Everything here is invented; \
+any resemblance to a real person or product is chance.\n\n\
+Run `jauge run --config jauge.toml` in this folder: the default month is {last} \
+(the late usage file holds events of the first days of the next month).\n\n\
+## Files\n\n\
+| file | format | columns |\n\
+| --- | --- | --- |\n\
+| `projects.csv` | CSV `;`, decimal comma | `project_id, name, origin, audience, phase, launched_on, annual_cost_eur, sponsor` |\n\
+| `usage/YYYY-MM.parquet` | one part per month | `project_id` (text), `user_id` (integer), `occurred_at` (timestamp µs UTC), `event` |\n\
+| `usage/late-corrections.csv` | CSV `;`, BOM | `project_id, user_id, occurred_at, event` (text timestamps) |\n\
+| `outcomes/export.parquet` | parquet | `user_id` (text), `outcome`, `occurred_on` (date), `value` (monthly wage of an employment, hires of the day) |\n\
+| `outcomes/late.ndjson` | NDJSON | same fields |\n\
+| `assignments.csv` | CSV `,` | `project_id, user_id, arm, assigned_on` |\n\
+| `users.csv` | CSV `,` | `user_id, region, age_band, user_type` |\n\
+| `jauge.toml` | | a configuration for these files |\n\
+| `truth.json` | | the planted effects and the expected reconciliation of every file |\n\n\
+## What is planted\n\n\
+- Products: half started by intrapreneurs, half ordered by directorates or the ministry; every \
+phase from investigation to transfer, some stopped during the period; launches, growth ramps, \
+weekly (quiet weekends, holidays) and yearly (August dip, September peak) rhythms; retention \
+that decays; funnels with drop-off.\n\
+- Outcomes: job seekers find a job (median six months) or leave the register; products with an \
+effect multiply the employment hazard from first use. Young job seekers use more products and \
+find jobs faster, so observed outcome rates of users overstate effects.\n\
+- Randomized trials among new job seekers, at registration: {trials}. One has no effect at all. \
+`truth.json` gives each trial's true intention-to-treat difference for every outcome and window.\n\
+- Defects, one row of each reject reason at least: `empty_field`, `bad_timestamp`, \
+`nonexistent_local_time` (the skipped March hour), `bad_date`, `bad_number`, `bad_id`, \
+`unknown_project`, `bad_arm`, `duplicate_key`, `double_assignment`; exact duplicates (the \
+tracker firing twice, rows sent again, ids written `123.0` or as JSON integers); local times in \
+the repeated October hour; rows after the cut-off; a UTC time whose Paris date is the next day; \
+a date given as a timestamp. `truth.json` → `validation` lists the expected counts per file.\n",
+        users = o.users,
+        products = o.products,
+        end = month_label(world.last_month),
+        months = o.months,
+        seed = o.seed,
+        first = month_label(world.first_month),
+        last = month_label(world.last_month),
+        trials = trials.join("; "),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice;
+
+    #[test]
+    fn nice_targets() {
+        assert_eq!(nice(1234.0), 1200.0);
+        assert_eq!(nice(0.0), 1.0);
+        assert_eq!(nice(87.4), 87.0);
+        assert_eq!(nice(5.0), 5.0);
+    }
+}

@@ -1,0 +1,395 @@
+//! A raw input-shaped table held in memory, and its CSV and NDJSON writers.
+//!
+//! Responsible for: the column-oriented [`RawTable`] that `jauge generate`
+//! emits (one typed column per input column, nulls as `None`), and writing
+//! it as CSV (any separator, optional decimal comma, RFC 4180 quoting) or
+//! NDJSON, byte for byte the same on every machine.
+//!
+//! Not responsible for: parquet (written elsewhere with polars from the same
+//! table), choosing file names, or reading anything back.
+
+use std::io::{self, Write};
+
+/// One column of a [`RawTable`]; every variant holds one entry per row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    Text(Vec<Option<String>>),
+    /// Low-cardinality text: `values[codes[i]]`; `None` = empty/null.
+    /// `values` holds no duplicates.
+    Dict {
+        values: Vec<String>,
+        codes: Vec<Option<u32>>,
+    },
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    /// µs since the epoch, UTC (parquet `Timestamp(µs, "UTC")`).
+    TimestampUtc(Vec<Option<i64>>),
+    /// Days since 1970-01-01.
+    Date(Vec<Option<i32>>),
+}
+
+impl Column {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Text(v) => v.len(),
+            Column::Dict { codes, .. } => codes.len(),
+            Column::Int(v) | Column::TimestampUtc(v) => v.len(),
+            Column::Float(v) => v.len(),
+            Column::Date(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether row `i` is null.
+    pub fn is_null(&self, i: usize) -> bool {
+        match self {
+            Column::Text(v) => v[i].is_none(),
+            Column::Dict { codes, .. } => codes[i].is_none(),
+            Column::Int(v) | Column::TimestampUtc(v) => v[i].is_none(),
+            Column::Float(v) => v[i].is_none(),
+            Column::Date(v) => v[i].is_none(),
+        }
+    }
+
+    /// Row `i` as the text a CSV writer would write (decimal point, no
+    /// quoting); `None` when null. Convenient in tests; the writers below
+    /// format straight into their buffer instead.
+    pub fn text_at(&self, i: usize) -> Option<String> {
+        let mut buf = Vec::new();
+        if !write_value(self, i, false, &mut buf) {
+            return None;
+        }
+        Some(String::from_utf8(buf).expect("values are UTF-8"))
+    }
+}
+
+/// A table with named, equally long columns, in output column order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawTable {
+    pub columns: Vec<(String, Column)>,
+}
+
+impl RawTable {
+    pub fn new(columns: Vec<(String, Column)>) -> Self {
+        let table = RawTable { columns };
+        debug_assert!(table.lengths_agree(), "columns of unequal length");
+        table
+    }
+
+    /// Number of rows (0 for a table without columns).
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, |(_, c)| c.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column called `name`, if any.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+    }
+
+    /// Column names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// Whether every column has the same number of rows.
+    pub fn lengths_agree(&self) -> bool {
+        let n = self.len();
+        self.columns.iter().all(|(_, c)| c.len() == n)
+    }
+}
+
+/// The on-disk format a table is meant for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `decimal_comma` writes floats as `1234,5` (French spreadsheet style).
+    Csv {
+        separator: u8,
+        decimal_comma: bool,
+    },
+    Ndjson,
+    Parquet,
+}
+
+/// Writes `table` in `format`; parquet is not written here and gives an
+/// [`io::ErrorKind::Unsupported`] error.
+pub fn write(table: &RawTable, format: Format, out: &mut impl Write) -> io::Result<()> {
+    match format {
+        Format::Csv { separator, decimal_comma } => write_csv(table, separator, decimal_comma, out),
+        Format::Ndjson => write_ndjson(table, out),
+        Format::Parquet => {
+            Err(io::Error::new(io::ErrorKind::Unsupported, "parquet is written by output::parquet, not output::raw"))
+        }
+    }
+}
+
+/// Writes a header line and one line per row, `\n`-terminated, UTF-8
+/// without a byte-order mark. A field is quoted when it holds the
+/// separator, a quote, a line break or leading/trailing spaces (readers
+/// trim unquoted fields); quotes are doubled. Nulls are empty fields.
+/// Timestamps are RFC 3339 in UTC with `Z` (fraction only when non-zero),
+/// dates `YYYY-MM-DD`, floats in their shortest round-trip form (non-finite
+/// floats are written empty).
+pub fn write_csv(table: &RawTable, separator: u8, decimal_comma: bool, out: &mut impl Write) -> io::Result<()> {
+    debug_assert!(table.lengths_agree());
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    let mut field: Vec<u8> = Vec::with_capacity(64);
+    for (j, (name, _)) in table.columns.iter().enumerate() {
+        if j > 0 {
+            line.push(separator);
+        }
+        push_csv_field(&mut line, name.as_bytes(), separator);
+    }
+    line.push(b'\n');
+    out.write_all(&line)?;
+    for i in 0..table.len() {
+        line.clear();
+        for (j, (_, column)) in table.columns.iter().enumerate() {
+            if j > 0 {
+                line.push(separator);
+            }
+            field.clear();
+            if write_value(column, i, decimal_comma, &mut field) {
+                push_csv_field(&mut line, &field, separator);
+            }
+        }
+        line.push(b'\n');
+        out.write_all(&line)?;
+    }
+    Ok(())
+}
+
+/// Writes one JSON object per row and line, keys in column order; null
+/// fields are omitted. Ints are JSON integers, floats JSON numbers
+/// (non-finite ones omitted), timestamps and dates strings as in
+/// [`write_csv`].
+pub fn write_ndjson(table: &RawTable, out: &mut impl Write) -> io::Result<()> {
+    debug_assert!(table.lengths_agree());
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    let mut field: Vec<u8> = Vec::with_capacity(64);
+    for i in 0..table.len() {
+        line.clear();
+        line.push(b'{');
+        let mut first = true;
+        for (name, column) in &table.columns {
+            field.clear();
+            if !write_value(column, i, false, &mut field) {
+                continue;
+            }
+            if !first {
+                line.push(b',');
+            }
+            first = false;
+            push_json_string(&mut line, name);
+            line.push(b':');
+            match column {
+                Column::Int(_) | Column::Float(_) => line.extend_from_slice(&field),
+                _ => push_json_string(&mut line, std::str::from_utf8(&field).expect("UTF-8")),
+            }
+        }
+        line.extend_from_slice(b"}\n");
+        out.write_all(&line)?;
+    }
+    Ok(())
+}
+
+/// Appends row `i` of `column` unquoted to `buf`; false (nothing written)
+/// when the value is null or a non-finite float.
+fn write_value(column: &Column, i: usize, decimal_comma: bool, buf: &mut Vec<u8>) -> bool {
+    match column {
+        Column::Text(v) => match &v[i] {
+            Some(s) => buf.extend_from_slice(s.as_bytes()),
+            None => return false,
+        },
+        Column::Dict { values, codes } => match codes[i] {
+            Some(code) => buf.extend_from_slice(values[code as usize].as_bytes()),
+            None => return false,
+        },
+        Column::Int(v) => match v[i] {
+            Some(x) => {
+                // `write!` into a Vec cannot fail.
+                let _ = write!(buf, "{x}");
+            }
+            None => return false,
+        },
+        Column::Float(v) => match v[i] {
+            Some(x) if x.is_finite() => {
+                let start = buf.len();
+                let _ = write!(buf, "{x}");
+                if decimal_comma {
+                    for b in &mut buf[start..] {
+                        if *b == b'.' {
+                            *b = b',';
+                        }
+                    }
+                }
+            }
+            _ => return false,
+        },
+        Column::TimestampUtc(v) => match v[i] {
+            Some(us) => push_timestamp(buf, us),
+            None => return false,
+        },
+        Column::Date(v) => match v[i] {
+            Some(d) => push_date(buf, d),
+            None => return false,
+        },
+    }
+    true
+}
+
+fn push_csv_field(line: &mut Vec<u8>, field: &[u8], separator: u8) {
+    let needs_quotes = field.iter().any(|&b| b == separator || b == b'"' || b == b'\n' || b == b'\r')
+        || field.first().is_some_and(|b| b.is_ascii_whitespace())
+        || field.last().is_some_and(|b| b.is_ascii_whitespace());
+    if !needs_quotes {
+        line.extend_from_slice(field);
+        return;
+    }
+    line.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            line.push(b'"');
+        }
+        line.push(b);
+    }
+    line.push(b'"');
+}
+
+fn push_json_string(line: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *line, s).expect("writing a string into a Vec cannot fail");
+}
+
+/// `YYYY-MM-DD` of a day number (days since 1970-01-01).
+pub fn format_date(days: i32) -> String {
+    let mut buf = Vec::with_capacity(10);
+    push_date(&mut buf, days);
+    String::from_utf8(buf).expect("ASCII")
+}
+
+/// RFC 3339 in UTC with `Z` of µs since the epoch: no fraction when whole
+/// seconds, 3 digits when whole milliseconds, else 6.
+pub fn format_timestamp(us: i64) -> String {
+    let mut buf = Vec::with_capacity(27);
+    push_timestamp(&mut buf, us);
+    String::from_utf8(buf).expect("ASCII")
+}
+
+fn push_date(buf: &mut Vec<u8>, days: i32) {
+    let (y, m, d) = civil_from_days(i64::from(days));
+    let _ = write!(buf, "{y:04}-{m:02}-{d:02}");
+}
+
+fn push_timestamp(buf: &mut Vec<u8>, us: i64) {
+    let secs = us.div_euclid(1_000_000);
+    let frac = us.rem_euclid(1_000_000);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let sod = secs.rem_euclid(86_400);
+    let _ = write!(buf, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+    if frac != 0 {
+        if frac % 1000 == 0 {
+            let _ = write!(buf, ".{:03}", frac / 1000);
+        } else {
+            let _ = write!(buf, ".{frac:06}");
+        }
+    }
+    buf.push(b'Z');
+}
+
+/// (year, month, day) of a day number, proleptic Gregorian (H. Hinnant,
+/// "chrono-Compatible Low-Level Date Algorithms", `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> RawTable {
+        RawTable::new(vec![
+            (
+                "name".into(),
+                Column::Text(vec![Some("plain".into()), Some("semi;colon".into()), Some("say \"hi\"".into()), None]),
+            ),
+            (
+                "kind".into(),
+                Column::Dict { values: vec!["a".into(), "b".into()], codes: vec![Some(1), None, Some(0), Some(0)] },
+            ),
+            ("n".into(), Column::Int(vec![Some(-3), Some(100_234), None, Some(0)])),
+            ("x".into(), Column::Float(vec![Some(1234.5), Some(f64::NAN), Some(0.1), None])),
+            ("at".into(), Column::TimestampUtc(vec![Some(0), Some(1_774_747_800_250_000), Some(-1), None])),
+            ("on".into(), Column::Date(vec![Some(0), Some(20_542), Some(-1), None])),
+        ])
+    }
+
+    #[test]
+    fn csv_quotes_and_formats() {
+        let mut out = Vec::new();
+        write_csv(&sample(), b';', true, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "name;kind;n;x;at;on\n\
+             plain;b;-3;1234,5;1970-01-01T00:00:00Z;1970-01-01\n\
+             \"semi;colon\";;100234;;2026-03-29T01:30:00.250Z;2026-03-30\n\
+             \"say \"\"hi\"\"\";a;;0,1;1969-12-31T23:59:59.999999Z;1969-12-31\n\
+             ;a;0;;;\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_decimal_comma_under_comma_separator() {
+        let table = RawTable::new(vec![("x".into(), Column::Float(vec![Some(2.5)]))]);
+        let mut out = Vec::new();
+        write_csv(&table, b',', true, &mut out).unwrap();
+        assert_eq!(out, b"x\n\"2,5\"\n");
+    }
+
+    #[test]
+    fn ndjson_omits_nulls() {
+        let mut out = Vec::new();
+        write_ndjson(&sample(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            r#"{"name":"plain","kind":"b","n":-3,"x":1234.5,"at":"1970-01-01T00:00:00Z","on":"1970-01-01"}"#
+        );
+        assert_eq!(lines[1], r#"{"name":"semi;colon","n":100234,"at":"2026-03-29T01:30:00.250Z","on":"2026-03-30"}"#);
+        assert_eq!(lines[3], r#"{"kind":"a","n":0}"#);
+        for line in lines {
+            serde_json::from_str::<serde_json::Value>(line).unwrap();
+        }
+    }
+
+    #[test]
+    fn civil_dates_round_trip_known_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_542), (2026, 3, 30));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(format_date(-719_468), "0000-03-01");
+    }
+
+    #[test]
+    fn parquet_is_not_written_here() {
+        let err = write(&sample(), Format::Parquet, &mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+    }
+}
