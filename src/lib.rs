@@ -6,6 +6,7 @@
 //!
 //! Data flows one way: `config` → `ingest` → `kpi` → `privacy` → `output`.
 
+pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod kpi;
 pub mod output;
 pub mod privacy;
 pub mod progress;
+pub mod report;
 pub mod stats;
 pub mod tables;
 pub mod tz;

@@ -167,25 +167,84 @@ pub struct Tables {
     pub rejects: Vec<RejectRow>,
 }
 
-/// A product's north star for the reporting month (SPEC section 4).
-#[derive(Debug, Clone, PartialEq)]
-pub struct NorthStarRow {
+/// Whether a north star target is a floor (`higher`) or a ceiling (`lower`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    Higher,
+    Lower,
+}
+
+/// Where a product stands against its north star target (SPEC section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum NorthStarStatus {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    #[default]
+    NotSet,
+    NoData,
+}
+
+impl NorthStarStatus {
+    /// Every status, in the order the portfolio summary counts them.
+    pub const ALL: [NorthStarStatus; 5] = [
+        NorthStarStatus::OnTrack,
+        NorthStarStatus::AtRisk,
+        NorthStarStatus::OffTrack,
+        NorthStarStatus::NotSet,
+        NorthStarStatus::NoData,
+    ];
+
+    /// The code used in outputs and as a CSS class.
+    pub fn code(self) -> &'static str {
+        match self {
+            NorthStarStatus::OnTrack => "on_track",
+            NorthStarStatus::AtRisk => "at_risk",
+            NorthStarStatus::OffTrack => "off_track",
+            NorthStarStatus::NotSet => "not_set",
+            NorthStarStatus::NoData => "no_data",
+        }
+    }
+}
+
+/// One product's north star for the reporting month. A product with no
+/// entry in [`ReportInput::north_stars`] is shown as `not_set`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NorthStar {
     pub project_id: String,
-    /// None when the product sets no north star (`not_set`).
-    pub kpi: Option<String>,
-    pub target: Option<f64>,
-    pub lower_is_better: bool,
-    /// True for rates (changes in points).
-    pub is_rate: bool,
+    /// A KPI name from `jauge kpis`, or `outcome_rate:<outcome>:<window>`.
+    pub kpi: String,
+    pub target: f64,
+    pub direction: Direction,
+    /// The month's value; `None` when null or suppressed.
     pub value: Option<f64>,
+    /// True when `value` is `None` because disclosure control hid it.
+    pub suppressed: bool,
     pub previous: Option<f64>,
     pub year_before: Option<f64>,
+    /// `value − previous` (points for rates, as a fraction: 0.012 = 1.2 points).
     pub change_previous: Option<f64>,
-    pub change_previous_relative: Option<f64>,
+    /// `(value − previous) / previous`.
+    pub change_previous_rel: Option<f64>,
     pub change_year: Option<f64>,
-    pub change_year_relative: Option<f64>,
-    /// `on_track`, `at_risk`, `off_track`, `no_data` or `not_set`.
-    pub status: String,
-    /// The month is cut before its end (`as_of` before its last day).
-    pub partial: bool,
+    pub change_year_rel: Option<f64>,
+    pub status: NorthStarStatus,
+    /// The month was cut before its end (`as_of` before its last day).
+    pub partial_month: bool,
+    /// The value is a rate in [0, 1], shown in percent.
+    pub is_rate: bool,
+}
+
+/// How many of an input's distinct user ids are known elsewhere.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdCoverage {
+    /// `usage`, `outcomes`, `assignments` or `users`.
+    pub input: String,
+    /// Distinct user ids among the input's accepted rows.
+    pub ids: u64,
+    /// Share found in `users`; `None` when there is no `users` input.
+    pub in_users: Option<f64>,
+    /// Share found in `outcomes`; `None` for the outcomes input itself.
+    pub in_outcomes: Option<f64>,
 }

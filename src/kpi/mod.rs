@@ -12,6 +12,7 @@ pub mod lookup;
 pub mod monthly;
 pub mod north_star;
 pub mod outcomes;
+pub mod quality;
 pub mod reach;
 pub mod registry;
 pub mod retention;

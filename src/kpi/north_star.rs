@@ -7,10 +7,13 @@
 
 use crate::config::Settings;
 use crate::ingest::Project;
-use crate::tables::{KpiRow, NorthStarRow, OutcomeRow};
+use crate::tables::{Direction, KpiRow, NorthStar, NorthStarStatus, OutcomeRow};
 use crate::tz;
 
-/// One north-star row per product of the catalog.
+/// A figure as published: its value, or whether disclosure control hid it.
+type Published = (Option<f64>, bool);
+
+/// One entry per product of the catalog that declares a north star.
 pub fn rows(
     settings: &Settings,
     catalog: &[Project],
@@ -18,80 +21,64 @@ pub fn rows(
     outcomes: &[OutcomeRow],
     month: i32,
     as_of: i32,
-) -> Vec<NorthStarRow> {
-    let partial = as_of < tz::month_end(month);
-    catalog
-        .iter()
-        .map(|p| {
-            let setting = settings.project(&p.id).and_then(|s| s.north_star.as_ref());
-            let Some(ns) = setting else {
-                return NorthStarRow {
-                    project_id: p.id.clone(),
-                    kpi: None,
-                    target: None,
-                    lower_is_better: false,
-                    is_rate: false,
-                    value: None,
-                    previous: None,
-                    year_before: None,
-                    change_previous: None,
-                    change_previous_relative: None,
-                    change_year: None,
-                    change_year_relative: None,
-                    status: "not_set".to_owned(),
-                    partial,
-                };
-            };
-            let (is_rate, series) = match ns.kpi.strip_prefix("outcome_rate:") {
+) -> Vec<NorthStar> {
+    let partial_month = as_of < tz::month_end(month);
+    let mut rows = Vec::new();
+    for p in catalog {
+        let Some(ns) = settings.project(&p.id).and_then(|s| s.north_star.as_ref()) else { continue };
+        let (is_rate, [(value, suppressed), (previous, _), (year_before, _)]) =
+            match ns.kpi.strip_prefix("outcome_rate:") {
                 Some(rest) => (true, outcome_series(&p.id, rest, outcomes)),
                 None => (ns.kpi == "stickiness", kpi_series(&p.id, &ns.kpi, kpis, month)),
             };
-            let [value, previous, year_before] = series;
-            let (change_previous, change_previous_relative) = change(value, previous);
-            let (change_year, change_year_relative) = change(value, year_before);
-            NorthStarRow {
-                project_id: p.id.clone(),
-                kpi: Some(ns.kpi.clone()),
-                target: Some(ns.target),
-                lower_is_better: ns.lower_is_better,
-                is_rate,
-                value,
-                previous,
-                year_before,
-                change_previous,
-                change_previous_relative,
-                change_year,
-                change_year_relative,
-                status: status(value, ns.target, ns.lower_is_better).to_owned(),
-                partial,
-            }
-        })
-        .collect()
+        let (change_previous, change_previous_rel) = change(value, previous);
+        let (change_year, change_year_rel) = change(value, year_before);
+        rows.push(NorthStar {
+            project_id: p.id.clone(),
+            kpi: ns.kpi.clone(),
+            target: ns.target,
+            direction: if ns.lower_is_better { Direction::Lower } else { Direction::Higher },
+            value,
+            suppressed,
+            previous,
+            year_before,
+            change_previous,
+            change_previous_rel,
+            change_year,
+            change_year_rel,
+            status: status(value, ns.target, ns.lower_is_better),
+            partial_month,
+            is_rate,
+        });
+    }
+    rows
 }
 
 /// The month's, the previous month's and the year-before value, segment all.
-fn kpi_series(project_id: &str, kpi: &str, kpis: &[KpiRow], month: i32) -> [Option<f64>; 3] {
+fn kpi_series(project_id: &str, kpi: &str, kpis: &[KpiRow], month: i32) -> [Published; 3] {
     [0, -1, -12].map(|k| {
         let m = tz::add_months(month, k);
         kpis.iter()
             .find(|r| r.project_id == project_id && r.segment == "all" && r.kpi == kpi && r.month == m)
-            .and_then(|r| r.value)
+            .map_or((None, false), |r| (r.value, r.suppressed))
     })
 }
 
 /// The latest complete cohort's rate, the cohort before and the one a year
 /// before.
-fn outcome_series(project_id: &str, spec: &str, outcomes: &[OutcomeRow]) -> [Option<f64>; 3] {
-    let Some((outcome, window)) = spec.rsplit_once(':') else { return [None; 3] };
+fn outcome_series(project_id: &str, spec: &str, outcomes: &[OutcomeRow]) -> [Published; 3] {
+    let Some((outcome, window)) = spec.rsplit_once(':') else { return [(None, false); 3] };
     let window: i32 = window.parse().unwrap_or(-1);
     let rows: Vec<&OutcomeRow> = outcomes
         .iter()
         .filter(|r| r.project_id == project_id && r.segment == "all" && r.outcome == outcome && r.window_days == window)
         .collect();
-    let Some(latest) = rows.iter().filter(|r| r.complete).map(|r| r.cohort_month).max() else { return [None; 3] };
+    let Some(latest) = rows.iter().filter(|r| r.complete).map(|r| r.cohort_month).max() else {
+        return [(None, false); 3];
+    };
     [0, -1, -12].map(|k| {
         let cohort = tz::add_months(latest, k);
-        rows.iter().find(|r| r.cohort_month == cohort).and_then(|r| r.rate)
+        rows.iter().find(|r| r.cohort_month == cohort).map_or((None, false), |r| (r.rate, r.suppressed))
     })
 }
 
@@ -104,15 +91,15 @@ fn change(value: Option<f64>, base: Option<f64>) -> (Option<f64>, Option<f64>) {
     }
 }
 
-fn status(value: Option<f64>, target: f64, lower_is_better: bool) -> &'static str {
-    let Some(v) = value else { return "no_data" };
+fn status(value: Option<f64>, target: f64, lower_is_better: bool) -> NorthStarStatus {
+    let Some(v) = value else { return NorthStarStatus::NoData };
     let (on, risk) = if lower_is_better { (v <= target, v <= 1.25 * target) } else { (v >= target, v >= 0.8 * target) };
     if on {
-        "on_track"
+        NorthStarStatus::OnTrack
     } else if risk {
-        "at_risk"
+        NorthStarStatus::AtRisk
     } else {
-        "off_track"
+        NorthStarStatus::OffTrack
     }
 }
 
@@ -122,13 +109,13 @@ mod tests {
 
     #[test]
     fn status_thresholds() {
-        assert_eq!(status(Some(100.0), 100.0, false), "on_track");
-        assert_eq!(status(Some(80.0), 100.0, false), "at_risk");
-        assert_eq!(status(Some(79.9), 100.0, false), "off_track");
-        assert_eq!(status(Some(125.0), 100.0, true), "at_risk");
-        assert_eq!(status(Some(125.1), 100.0, true), "off_track");
-        assert_eq!(status(Some(90.0), 100.0, true), "on_track");
-        assert_eq!(status(None, 100.0, true), "no_data");
+        assert_eq!(status(Some(100.0), 100.0, false), NorthStarStatus::OnTrack);
+        assert_eq!(status(Some(80.0), 100.0, false), NorthStarStatus::AtRisk);
+        assert_eq!(status(Some(79.9), 100.0, false), NorthStarStatus::OffTrack);
+        assert_eq!(status(Some(125.0), 100.0, true), NorthStarStatus::AtRisk);
+        assert_eq!(status(Some(125.1), 100.0, true), NorthStarStatus::OffTrack);
+        assert_eq!(status(Some(90.0), 100.0, true), NorthStarStatus::OnTrack);
+        assert_eq!(status(None, 100.0, true), NorthStarStatus::NoData);
     }
 
     #[test]

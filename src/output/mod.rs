@@ -41,3 +41,15 @@ pub fn write_tables(folder: &OutputFolder, t: &Tables, suppressed: &privacy::Rep
     }
     Ok(written)
 }
+
+/// Writes the report's HTML, Markdown and charts (SVG and PNG).
+pub fn write_report(folder: &OutputFolder, rendered: &crate::report::Rendered) -> Result<Vec<Written>> {
+    folder.write("report.html", rendered.html.as_bytes())?;
+    folder.write("report.md", rendered.markdown.as_bytes())?;
+    for chart in &rendered.charts {
+        folder.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
+        folder.write(&format!("charts/{}.png", chart.name), &chart.png)?;
+    }
+    let file = |name: &str, rows: usize| Written { file: name.to_owned(), rows, suppressed: Suppressed::default() };
+    Ok(vec![file("report.html", 1), file("report.md", 1), file("charts/", rendered.charts.len())])
+}

@@ -1,0 +1,185 @@
+//! The forest plot of randomized rate uplifts: one row per impact row, its
+//! difference in percentage points with the 95% interval, and a zero line.
+//!
+//! Responsible for the drawing, with primary endpoints and exploratory rows
+//! told apart by shape and colour and grouped under headings. Not
+//! responsible for ordering or splitting rows across charts (the report
+//! does, and passes one shared x range so every part reads the same).
+
+use plotters::prelude::*;
+
+use super::frame::{self, Frame, Mark, Rect};
+use super::{Area, DrawResult, Figure, Style, palette};
+use crate::report::format;
+use crate::report::model::Lang;
+
+const ROW: f64 = 26.0;
+const HEADING: f64 = 30.0;
+const TOP: f64 = 96.0;
+const AXIS: f64 = 56.0;
+const LABEL_WIDTH: f64 = 390.0;
+const VALUE_WIDTH: f64 = 200.0;
+
+/// One uplift: `estimate` is `(difference, ci_low, ci_high)` as fractions
+/// (0.032 = 3.2 points), `None` when suppressed or not estimable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForestRow {
+    pub label: String,
+    pub primary: bool,
+    pub estimate: Option<(f64, f64, f64)>,
+    /// The figure written right of the plot (`+3,2 pt [0,5 ; 5,9]`, `< 10`).
+    pub value_text: String,
+}
+
+/// A forest plot; rows are drawn in the order given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forest {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub lang: Lang,
+    pub rows: Vec<ForestRow>,
+    /// The x range shown, as fractions; must contain 0.
+    pub range: (f64, f64),
+    pub primary_heading: String,
+    pub exploratory_heading: String,
+    pub x_label: String,
+    pub width: u32,
+}
+
+impl Forest {
+    /// Vertical positions: each row's centre, and each group heading's.
+    fn layout(&self) -> (Vec<f64>, Vec<(f64, bool)>) {
+        let mut y = TOP;
+        let mut rows = Vec::with_capacity(self.rows.len());
+        let mut headings = Vec::new();
+        for (i, row) in self.rows.iter().enumerate() {
+            if i == 0 || row.primary != self.rows[i - 1].primary {
+                headings.push((y + HEADING / 2.0, row.primary));
+                y += HEADING;
+            }
+            rows.push(y + ROW / 2.0);
+            y += ROW;
+        }
+        (rows, headings)
+    }
+
+    fn frame(&self, bottom: f64) -> Frame {
+        let right = f64::from(self.width) - VALUE_WIDTH;
+        Frame { rect: Rect { x0: LABEL_WIDTH, y0: TOP, x1: right, y1: bottom }, x: self.range, y: (0.0, 1.0) }
+    }
+
+    fn draw_row<DB: DrawingBackend>(
+        &self,
+        area: &Area<DB>,
+        st: &Style,
+        fr: &Frame,
+        row: &ForestRow,
+        y: f64,
+    ) -> DrawResult<DB> {
+        let ink = if row.estimate.is_some() { palette::INK } else { palette::MUTED };
+        let label = frame::fit(st, &row.label, frame::SMALL_SIZE, LABEL_WIDTH - 30.0);
+        frame::text(area, st, &label, (16.0, y), frame::SMALL_SIZE, ink, frame::LEFT)?;
+        let value_x = fr.rect.x1 + 14.0;
+        frame::text(area, st, &row.value_text, (value_x, y), frame::SMALL_SIZE, ink, frame::LEFT)?;
+        let Some((diff, lo, hi)) = row.estimate else { return Ok(()) };
+        let colour = if row.primary { palette::BLUE } else { palette::VERMILLION };
+        frame::polyline(area, st, &[(fr.x(lo), y), (fr.x(hi), y)], colour, 2.5, false)?;
+        for end in [lo, hi] {
+            frame::polyline(area, st, &[(fr.x(end), y - 5.0), (fr.x(end), y + 5.0)], colour, 2.0, false)?;
+        }
+        marker(area, st, (fr.x(diff), y), row.primary)
+    }
+}
+
+/// A filled diamond for a primary endpoint, a hollow circle otherwise.
+fn marker<DB: DrawingBackend>(area: &Area<DB>, st: &Style, at: (f64, f64), primary: bool) -> DrawResult<DB> {
+    if primary {
+        frame::diamond(area, st, at, palette::BLUE)
+    } else {
+        frame::dot(area, st, at, palette::VERMILLION, true)
+    }
+}
+
+impl Figure for Forest {
+    fn size(&self) -> (u32, u32) {
+        let (rows, headings) = self.layout();
+        let body = rows.len() as f64 * ROW + headings.len() as f64 * HEADING;
+        (self.width, (TOP + body + AXIS) as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
+        frame::title(area, st, &self.title, self.subtitle.as_deref())?;
+        let legend = [
+            (Mark::Diamond(palette::BLUE), self.primary_heading.clone()),
+            (Mark::Dot(palette::VERMILLION, true), self.exploratory_heading.clone()),
+        ];
+        frame::legend(area, st, (16.0, 68.0), &legend)?;
+        let (rows, headings) = self.layout();
+        let bottom = f64::from(self.size().1) - AXIS;
+        let fr = self.frame(bottom);
+        for (i, y) in rows.iter().enumerate() {
+            if i % 2 == 1 {
+                let r = Rect { x0: 10.0, y0: y - ROW / 2.0, x1: f64::from(self.width) - 10.0, y1: y + ROW / 2.0 };
+                frame::fill_rect(area, st, r, palette::LIGHT)?;
+            }
+        }
+        let ticks = frame::ticks_between(self.range.0, self.range.1, 6);
+        frame::x_grid(area, st, &fr, &ticks, |v| tick_label(self.lang, v))?;
+        frame::polyline(area, st, &[(fr.x(0.0), TOP), (fr.x(0.0), bottom)], palette::INK, 1.5, false)?;
+        frame::baseline(area, st, &fr)?;
+        let axis_label_at = ((fr.rect.x0 + fr.rect.x1) / 2.0, bottom + 38.0);
+        frame::text(area, st, &self.x_label, axis_label_at, frame::SMALL_SIZE, palette::MUTED, frame::CENTER)?;
+        for &(y, primary) in &headings {
+            let heading = if primary { &self.primary_heading } else { &self.exploratory_heading };
+            frame::text(area, st, heading, (16.0, y), frame::LABEL_SIZE, palette::INK, frame::LEFT)?;
+        }
+        for (row, &y) in self.rows.iter().zip(&rows) {
+            self.draw_row(area, st, &fr, row, y)?;
+        }
+        Ok(())
+    }
+}
+
+fn tick_label(lang: Lang, v: f64) -> String {
+    let whole = (v * 100.0 - (v * 100.0).round()).abs() < 1e-9;
+    if v.abs() < 1e-12 { "0".to_string() } else { format::points_with(lang, v, if whole { 0 } else { 1 }) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::render;
+
+    fn sample() -> Forest {
+        let row = |label: &str, primary, estimate| ForestRow {
+            label: label.into(),
+            primary,
+            estimate,
+            value_text: "+3,2 pt [0,5 ; 5,9]".into(),
+        };
+        Forest {
+            title: "Effets mesurés".into(),
+            subtitle: Some("IC 95 %".into()),
+            lang: Lang::Fr,
+            rows: vec![
+                row("Produit A <&> · emploi · 90 j", true, Some((0.032, 0.005, 0.059))),
+                row("Produit B · emploi · 30 j", false, Some((-0.01, -0.04, 0.02))),
+                row("Produit C avec un nom vraiment très long qui déborde · emploi · 30 j", false, None),
+            ],
+            range: (-0.05, 0.07),
+            primary_heading: "Critères principaux".into(),
+            exploratory_heading: "Exploratoires".into(),
+            x_label: "Différence (points)".into(),
+            width: 1000,
+        }
+    }
+
+    #[test]
+    fn draws_every_row_and_a_zero_line() {
+        let chart = render("forest", &sample());
+        assert_eq!(chart, render("forest", &sample()));
+        assert!(chart.svg.contains("Produit A &lt;&amp;&gt;"));
+        assert!(chart.svg.contains("…"));
+        assert!(chart.svg.contains("+4\u{A0}pt"));
+    }
+}

@@ -1,0 +1,100 @@
+//! Data-quality figures for the report (SPEC section 7.4): the rejected rows
+//! by reason, how many of each input's user ids are known in `users` and in
+//! `outcomes`, and the months whose events fall below half the median of the
+//! three months before (a possible tracking outage).
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
+
+use crate::config::{InputKind, Settings};
+use crate::ingest::Dataset;
+use crate::tables::{IdCoverage, KpiRow, RejectRow};
+
+/// `(input, reason, rows)`, sorted by input then reason.
+pub fn reject_reasons(rejects: &[RejectRow]) -> Vec<(String, String, u64)> {
+    let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    for r in rejects {
+        *counts.entry((&r.input, &r.reason)).or_default() += 1;
+    }
+    counts.into_iter().map(|((i, r), n)| (i.to_owned(), r.to_owned(), n)).collect()
+}
+
+/// Per input, the share of its distinct accepted user ids found in `users`
+/// and in `outcomes`.
+pub fn id_coverage(ds: &Dataset, settings: &Settings) -> Vec<IdCoverage> {
+    let with_outcome: FxHashSet<u32> = ds.outcomes.iter().map(|o| o.user).collect();
+    let has_users = settings.input(InputKind::Users).is_some();
+    let inputs: [(&str, FxHashSet<u32>); 4] = [
+        ("usage", ds.events.iter().map(|e| e.user()).collect()),
+        ("outcomes", with_outcome.clone()),
+        ("assignments", ds.assignments.iter().map(|a| a.user).collect()),
+        ("users", ds.user_rows.clone()),
+    ];
+    inputs
+        .into_iter()
+        .filter(|(name, ids)| !ids.is_empty() || *name == "usage")
+        .map(|(name, ids)| {
+            let share = |known: &FxHashSet<u32>| {
+                (!ids.is_empty()).then(|| ids.iter().filter(|u| known.contains(u)).count() as f64 / ids.len() as f64)
+            };
+            IdCoverage {
+                input: name.to_owned(),
+                ids: ids.len() as u64,
+                in_users: if has_users && name != "users" { share(&ds.user_rows) } else { None },
+                in_outcomes: if name == "outcomes" { None } else { share(&with_outcome) },
+            }
+        })
+        .collect()
+}
+
+/// `(project_id, month)` where a product's events fall below half the
+/// median of its three months before. Reads unprotected counts: the flag
+/// reveals no count.
+pub fn outages(kpis: &[KpiRow]) -> Vec<(String, i32)> {
+    let mut out = Vec::new();
+    let events = kpis.iter().filter(|r| r.kpi == "events" && r.segment == "all" && r.project_id != super::PORTFOLIO);
+    let mut by_project: BTreeMap<&str, Vec<(i32, f64)>> = BTreeMap::new();
+    for r in events {
+        by_project.entry(&r.project_id).or_default().push((r.month, r.value.unwrap_or(0.0)));
+    }
+    for (project, mut months) in by_project {
+        months.sort_by_key(|m| m.0);
+        for w in months.windows(4) {
+            let mut before = [w[0].1, w[1].1, w[2].1];
+            before.sort_by(f64::total_cmp);
+            if w[3].1 < before[1] / 2.0 {
+                out.push((project.to_owned(), w[3].0));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(month: i32, value: f64) -> KpiRow {
+        KpiRow {
+            project_id: "p".into(),
+            month,
+            segment: "all".into(),
+            kpi: "events".into(),
+            value: Some(value),
+            n: None,
+            ci_low: None,
+            ci_high: None,
+            suppressed: false,
+        }
+    }
+
+    #[test]
+    fn an_outage_is_below_half_the_median_of_the_three_months_before() {
+        // Median of (100, 40, 90) is 90: 44 is below 45, 45 is not.
+        let rows = [events(1, 100.0), events(2, 40.0), events(3, 90.0), events(4, 44.0)];
+        assert_eq!(outages(&rows), vec![("p".to_owned(), 4)]);
+        let rows = [events(1, 100.0), events(2, 40.0), events(3, 90.0), events(4, 45.0)];
+        assert!(outages(&rows).is_empty());
+    }
+}

@@ -1,0 +1,309 @@
+//! Numbers, percents, euros, p-values, months and dates as the report's
+//! language writes them (SPEC section 7), plus the small calendar arithmetic
+//! on day numbers that the report needs.
+//!
+//! Responsible for turning values into display strings, identically in the
+//! charts and in both renderers. Not responsible for deciding what to show
+//! (suppression, missing rows): callers pass what they have.
+
+use super::model::Lang;
+
+/// U+202F NARROW NO-BREAK SPACE: French digit grouping and the space before `%`.
+pub const NNBSP: char = '\u{202F}';
+/// U+00A0 NO-BREAK SPACE: French space before `€` (CLDR).
+pub const NBSP: char = '\u{00A0}';
+
+const MONTHS_FR: [&str; 12] =
+    ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// `days_from_civil`).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i32;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The `(year, month, day)` of a day number (H. Hinnant's `civil_from_days`).
+pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    (y, m, d)
+}
+
+/// The 1st of the month that contains `day`.
+pub fn month_start(day: i32) -> i32 {
+    let (y, m, _) = civil_from_days(day);
+    days_from_civil(y, m, 1)
+}
+
+/// The 1st of the month `n` months after (or before, `n < 0`) the month of `day`.
+pub fn add_months(day: i32, n: i32) -> i32 {
+    let (y, m, _) = civil_from_days(day);
+    let index = y * 12 + m as i32 - 1 + n;
+    days_from_civil(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1)
+}
+
+/// The last day of the month that contains `day`.
+pub fn month_end(day: i32) -> i32 {
+    add_months(day, 1) - 1
+}
+
+/// Whole months from the month of `from` to the month of `to`.
+pub fn months_between(from: i32, to: i32) -> i32 {
+    let (y0, m0, _) = civil_from_days(from);
+    let (y1, m1, _) = civil_from_days(to);
+    (y1 - y0) * 12 + m1 as i32 - m0 as i32
+}
+
+fn group_digits(digits: &str, sep: char) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `v` with `decimals` decimals, grouped: `1 234,5` (fr, U+202F) or `1,234.5` (en).
+/// A value that rounds to zero has no sign; a non-finite value is `—`.
+pub fn number(lang: Lang, v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "—".to_string();
+    }
+    let raw = format!("{:.*}", decimals, v.abs());
+    let negative = v < 0.0 && raw.bytes().any(|b| b.is_ascii_digit() && b != b'0');
+    let (int_part, frac_part) = match raw.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (raw.as_str(), None),
+    };
+    let (group, point) = match lang {
+        Lang::Fr => (NNBSP, ','),
+        Lang::En => (',', '.'),
+    };
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    out.push_str(&group_digits(int_part, group));
+    if let Some(f) = frac_part {
+        out.push(point);
+        out.push_str(f);
+    }
+    out
+}
+
+/// A count, grouped: `1 234` / `1,234`.
+pub fn count(lang: Lang, v: u64) -> String {
+    let sep = match lang {
+        Lang::Fr => NNBSP,
+        Lang::En => ',',
+    };
+    group_digits(&v.to_string(), sep)
+}
+
+/// `v` with a leading `+` when positive (after rounding).
+fn signed(lang: Lang, v: f64, decimals: usize) -> String {
+    let s = number(lang, v, decimals);
+    if v > 0.0 && s.bytes().any(|b| (b'1'..=b'9').contains(&b)) { format!("+{s}") } else { s }
+}
+
+fn with_percent(lang: Lang, digits: String) -> String {
+    if digits == "—" {
+        return digits;
+    }
+    match lang {
+        Lang::Fr => format!("{digits}{NNBSP}%"),
+        Lang::En => format!("{digits}%"),
+    }
+}
+
+/// A rate in [0, 1] in percent with one decimal: `12,3 %` / `12.3%`.
+pub fn percent(lang: Lang, rate: f64) -> String {
+    with_percent(lang, number(lang, rate * 100.0, 1))
+}
+
+/// A percent with `decimals` decimals (axis ticks use 0).
+pub fn percent_with(lang: Lang, rate: f64, decimals: usize) -> String {
+    with_percent(lang, number(lang, rate * 100.0, decimals))
+}
+
+/// A relative change, signed: `+5,0 %` / `+5.0%`.
+pub fn percent_signed(lang: Lang, rate: f64) -> String {
+    with_percent(lang, signed(lang, rate * 100.0, 1))
+}
+
+/// A difference of rates in percentage points, signed: `+1,2 pt` / `+1.2 pp`.
+pub fn points(lang: Lang, diff: f64) -> String {
+    points_with(lang, diff, 1)
+}
+
+/// Percentage points with `decimals` decimals (axis ticks).
+pub fn points_with(lang: Lang, diff: f64, decimals: usize) -> String {
+    let unit = match lang {
+        Lang::Fr => "pt",
+        Lang::En => "pp",
+    };
+    format!("{}{NBSP}{unit}", signed(lang, diff * 100.0, decimals))
+}
+
+/// A signed number with `decimals` decimals: `+1 234` / `-12.5`.
+pub fn number_signed(lang: Lang, v: f64, decimals: usize) -> String {
+    signed(lang, v, decimals)
+}
+
+/// Euros without decimals: `1 234 €` / `€1,234`.
+pub fn euros(lang: Lang, v: f64) -> String {
+    let digits = number(lang, v.abs(), 0);
+    let sign = if v < 0.0 && digits != "0" { "-" } else { "" };
+    match lang {
+        Lang::Fr => format!("{sign}{digits}{NBSP}€"),
+        Lang::En => format!("{sign}€{digits}"),
+    }
+}
+
+/// A p-value: three decimals, or `< 0,001` / `< 0.001`.
+pub fn p_value(lang: Lang, p: f64) -> String {
+    if p < 0.001 { format!("<{NBSP}{}", number(lang, 0.001, 3)) } else { number(lang, p, 3) }
+}
+
+/// A p-value in a sentence: `p = 0,032` or `p < 0,001`.
+pub fn p_clause(lang: Lang, p: f64) -> String {
+    if p < 0.001 { format!("p\u{A0}{}", p_value(lang, p)) } else { format!("p\u{A0}=\u{A0}{}", p_value(lang, p)) }
+}
+
+/// An interval bound in percentage points, without unit or `+`: `-1,2`.
+pub fn points_bare(lang: Lang, diff: f64) -> String {
+    number(lang, diff * 100.0, 1)
+}
+
+/// A value hidden by disclosure control: `< 10` (`k = 0`: a dash).
+pub fn suppressed(lang: Lang, min_cell: u64) -> String {
+    if min_cell == 0 { "—".to_string() } else { format!("< {}", count(lang, min_cell)) }
+}
+
+/// A number of days: `90 j` / `90 d`.
+pub fn days(lang: Lang, n: i32) -> String {
+    let unit = match lang {
+        Lang::Fr => "j",
+        Lang::En => "d",
+    };
+    format!("{}{NBSP}{unit}", number(lang, f64::from(n), 0))
+}
+
+/// The abbreviated month name of a day: `oct.` / `Oct`.
+pub fn month_abbrev(lang: Lang, day: i32) -> &'static str {
+    let (_, m, _) = civil_from_days(day);
+    let names = match lang {
+        Lang::Fr => &MONTHS_FR,
+        Lang::En => &MONTHS_EN,
+    };
+    names[(m - 1) as usize]
+}
+
+/// The month of a day with its year: `oct. 2026` / `Oct 2026`.
+pub fn month(lang: Lang, day: i32) -> String {
+    let (y, _, _) = civil_from_days(day);
+    format!("{} {y}", month_abbrev(lang, day))
+}
+
+/// A date: `31 oct. 2026` / `31 Oct 2026`.
+pub fn date(lang: Lang, day: i32) -> String {
+    let (y, _, d) = civil_from_days(day);
+    format!("{d} {} {y}", month_abbrev(lang, day))
+}
+
+/// A date as ISO 8601, for machine-facing places (`2026-10-31`).
+pub fn iso_date(day: i32) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> i32 {
+        days_from_civil(y, m, d)
+    }
+
+    #[test]
+    fn calendar_round_trips() {
+        assert_eq!(day(1970, 1, 1), 0);
+        assert_eq!(day(2026, 10, 1), 20_727);
+        for z in [-800_000, -1, 0, 59, 60, 11_016, 20_362, 2_000_000] {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+        assert_eq!(add_months(day(2026, 10, 15), 3), day(2027, 1, 1));
+        assert_eq!(add_months(day(2026, 1, 31), -1), day(2025, 12, 1));
+        assert_eq!(add_months(day(2026, 3, 1), -12), day(2025, 3, 1));
+        assert_eq!(month_end(day(2024, 2, 10)), day(2024, 2, 29));
+        assert_eq!(month_start(day(2026, 10, 31)), day(2026, 10, 1));
+        assert_eq!(months_between(day(2025, 10, 1), day(2026, 10, 31)), 12);
+    }
+
+    #[test]
+    fn french_numbers() {
+        let fr = Lang::Fr;
+        assert_eq!(number(fr, 1234.5, 1), "1\u{202F}234,5");
+        assert_eq!(number(fr, 1_234_567.0, 0), "1\u{202F}234\u{202F}567");
+        assert_eq!(number(fr, 999.0, 0), "999");
+        assert_eq!(number(fr, -0.04, 1), "0,0");
+        assert_eq!(number(fr, -1234.56, 1), "-1\u{202F}234,6");
+        assert_eq!(count(fr, 1234), "1\u{202F}234");
+        assert_eq!(percent(fr, 0.123), "12,3\u{202F}%");
+        assert_eq!(percent(fr, 1.0), "100,0\u{202F}%");
+        assert_eq!(percent_signed(fr, 0.05), "+5,0\u{202F}%");
+        assert_eq!(points(fr, -0.0123), "-1,2\u{A0}pt");
+        assert_eq!(euros(fr, 123_456.7), "123\u{202F}457\u{A0}€");
+        assert_eq!(p_value(fr, 0.0321), "0,032");
+        assert_eq!(p_value(fr, 0.0002), "<\u{A0}0,001");
+        assert_eq!(suppressed(fr, 10), "< 10");
+        assert_eq!(days(fr, 90), "90\u{A0}j");
+        assert_eq!(p_clause(fr, 0.0002), "p\u{A0}<\u{A0}0,001");
+        assert_eq!(p_clause(fr, 0.5), "p\u{A0}=\u{A0}0,500");
+        assert_eq!(points_bare(fr, 0.011), "1,1");
+    }
+
+    #[test]
+    fn english_numbers() {
+        let en = Lang::En;
+        assert_eq!(number(en, 1234.5, 1), "1,234.5");
+        assert_eq!(count(en, 1_234_567), "1,234,567");
+        assert_eq!(percent(en, 0.123), "12.3%");
+        assert_eq!(percent_signed(en, -0.05), "-5.0%");
+        assert_eq!(points(en, 0.0123), "+1.2\u{A0}pp");
+        assert_eq!(euros(en, 1234.4), "€1,234");
+        assert_eq!(p_value(en, 0.5), "0.500");
+        assert_eq!(suppressed(en, 10), "< 10");
+        assert_eq!(number(en, f64::NAN, 1), "—");
+        assert_eq!(percent(en, f64::INFINITY), "—");
+    }
+
+    #[test]
+    fn months_in_both_languages() {
+        let oct = day(2026, 10, 1);
+        assert_eq!(month(Lang::Fr, oct), "oct. 2026");
+        assert_eq!(month(Lang::En, oct), "Oct 2026");
+        let names: Vec<&str> = (0..12).map(|i| month_abbrev(Lang::Fr, add_months(day(2026, 1, 1), i))).collect();
+        assert_eq!(names.join(" "), "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.");
+        assert_eq!(date(Lang::Fr, day(2026, 10, 31)), "31 oct. 2026");
+        assert_eq!(date(Lang::En, day(2026, 10, 31)), "31 Oct 2026");
+        assert_eq!(iso_date(day(2026, 3, 5)), "2026-03-05");
+    }
+}

@@ -1,0 +1,656 @@
+//! Every word the report and its charts print, in French and in English:
+//! section titles, column heads, chart titles, the names of KPIs, statuses,
+//! origins, phases, arms and reject reasons, and the Method section.
+//!
+//! Responsible for wording only; numbers and dates come from `format`.
+//! Templates mark their blanks `{name}` and are filled with [`fill`]. A code
+//! with no translation (an outcome, an event, an unknown phase) is shown as
+//! it is.
+
+use super::model::{Lang, NorthStarStatus};
+
+/// The report's fixed labels in one language.
+#[derive(Debug)]
+pub struct Labels {
+    pub contents: &'static str,
+    pub running_head: &'static str,
+    pub month: &'static str,
+    pub as_of: &'static str,
+    pub config: &'static str,
+    pub partial_month: &'static str,
+    pub footer: &'static str,
+    pub missing_legend: &'static str,
+    pub suppressed_legend: &'static str,
+    pub suppressed_short: &'static str,
+    pub legend_short: &'static str,
+    pub gap_note: &'static str,
+    pub total: &'static str,
+    pub not_given: &'static str,
+    pub product: &'static str,
+    pub indicator: &'static str,
+    // Section titles.
+    pub summary: &'static str,
+    pub impact: &'static str,
+    pub products: &'static str,
+    pub quality: &'static str,
+    pub method: &'static str,
+    // Portfolio summary.
+    pub key_figures: &'static str,
+    pub users_chart: &'static str,
+    pub users_chart_sub: &'static str,
+    pub active_users: &'static str,
+    pub new_users: &'static str,
+    pub rate_chart: &'static str,
+    pub rate_chart_sub: &'static str,
+    pub incomplete_cohort: &'static str,
+    pub ci95: &'static str,
+    pub no_outcome_chart: &'static str,
+    pub statuses: &'static str,
+    pub status: &'static str,
+    pub count_products: &'static str,
+    pub portfolio_table: &'static str,
+    pub north_star: &'static str,
+    pub value: &'static str,
+    pub target: &'static str,
+    pub origin_phase: &'static str,
+    pub origin: &'static str,
+    pub phase: &'static str,
+    pub audience: &'static str,
+    pub annual_cost: &'static str,
+    // Impact.
+    pub impact_intro: &'static str,
+    pub forest_title: &'static str,
+    pub forest_sub: &'static str,
+    pub forest_axis: &'static str,
+    pub continued: &'static str,
+    pub primary_endpoints: &'static str,
+    pub exploratory: &'static str,
+    pub primary_tag: &'static str,
+    pub exploratory_tag: &'static str,
+    pub rate_effects: &'static str,
+    pub mean_effects: &'static str,
+    pub endpoint: &'static str,
+    pub n_arms: &'static str,
+    pub treatment: &'static str,
+    pub control: &'static str,
+    pub difference: &'static str,
+    pub relative: &'static str,
+    pub p: &'static str,
+    pub verdict: &'static str,
+    pub mde: &'static str,
+    pub cost_per_outcome: &'static str,
+    pub positive: &'static str,
+    pub negative: &'static str,
+    pub not_demonstrated: &'static str,
+    pub not_estimable: &'static str,
+    pub srm_heading: &'static str,
+    pub srm_warning: &'static str,
+    pub srm_none: &'static str,
+    pub no_trial: &'static str,
+    // Product pages.
+    pub products_intro: &'static str,
+    pub no_usage: &'static str,
+    pub no_usage_text: &'static str,
+    pub no_north_star: &'static str,
+    pub lower_is_better: &'static str,
+    pub vs_previous: &'static str,
+    pub vs_year_before: &'static str,
+    pub kpi_table: &'static str,
+    pub mau_chart: &'static str,
+    pub mau_sub: &'static str,
+    pub retention_chart: &'static str,
+    pub retention_sub: &'static str,
+    pub months_since: &'static str,
+    pub truncated_cohort: &'static str,
+    pub no_retention: &'static str,
+    pub funnel_chart: &'static str,
+    pub funnel_cohort: &'static str,
+    pub incomplete: &'static str,
+    pub funnel_detail: &'static str,
+    pub funnel_detail_first: &'static str,
+    pub survival_chart: &'static str,
+    pub survival_sub: &'static str,
+    pub survival_axis: &'static str,
+    pub survival_stop: &'static str,
+    pub arm: &'static str,
+    pub events: &'static str,
+    pub median: &'static str,
+    pub not_reached: &'static str,
+    pub logrank: &'static str,
+    // Data quality.
+    pub reconciliation: &'static str,
+    pub reconciliation_intro: &'static str,
+    pub input: &'static str,
+    pub file: &'static str,
+    pub rows_read: &'static str,
+    pub accepted: &'static str,
+    pub rejected: &'static str,
+    pub duplicate: &'static str,
+    pub after_cutoff: &'static str,
+    pub reject_reasons: &'static str,
+    pub reject_intro: &'static str,
+    pub reason: &'static str,
+    pub rows: &'static str,
+    pub no_rejects: &'static str,
+    pub id_coverage: &'static str,
+    pub distinct_ids: &'static str,
+    pub in_users: &'static str,
+    pub in_outcomes: &'static str,
+    pub outages: &'static str,
+    pub outages_intro: &'static str,
+    pub no_outages: &'static str,
+    // Method.
+    pub method_items: &'static [(&'static str, &'static str)],
+}
+
+/// The labels of `lang`.
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+/// Replaces each `{name}` in `template` by its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(template.to_string(), |acc, (name, value)| acc.replace(&format!("{{{name}}}"), value))
+}
+
+/// `(code, fr, en)`: the names of the KPIs of `jauge kpis`.
+const KPI_NAMES: &[(&str, &str, &str)] = &[
+    ("events", "Événements", "Events"),
+    ("active_users", "Utilisateurs actifs", "Active users"),
+    ("new_users", "Nouveaux utilisateurs", "New users"),
+    ("returning_users", "Utilisateurs revenus", "Returning users"),
+    ("cumulative_users", "Utilisateurs cumulés", "Cumulative users"),
+    ("dau_mean", "Actifs par jour (moyenne)", "Daily active users (mean)"),
+    ("stickiness", "Fidélité (DAU/MAU)", "Stickiness (DAU/MAU)"),
+    ("cost_per_active_user", "Coût par utilisateur actif", "Cost per active user"),
+];
+
+const ORIGINS: &[(&str, &str, &str)] = &[
+    ("intrapreneur", "Intrapreneuriat", "Intrapreneur"),
+    ("business_request", "Commande métier", "Business request"),
+    ("ministerial_order", "Commande ministérielle", "Ministerial order"),
+];
+
+const PHASES: &[(&str, &str, &str)] = &[
+    ("investigation", "Investigation", "Investigation"),
+    ("construction", "Construction", "Construction"),
+    ("acceleration", "Accélération", "Acceleration"),
+    ("consolidation", "Consolidation", "Consolidation"),
+    ("transfer", "Transfert", "Transfer"),
+    ("stopped", "Arrêt", "Stopped"),
+];
+
+const AUDIENCES: &[(&str, &str, &str)] = &[
+    ("job_seekers", "Demandeurs d’emploi", "Job seekers"),
+    ("employers", "Employeurs", "Employers"),
+    ("advisers", "Conseillers", "Advisers"),
+];
+
+const REASONS: &[(&str, &str, &str)] = &[
+    ("empty_field", "champ obligatoire vide", "required field empty"),
+    ("bad_timestamp", "horodatage illisible", "unreadable timestamp"),
+    (
+        "nonexistent_local_time",
+        "heure locale inexistante (passage à l’heure d’été)",
+        "local time that does not exist (DST gap)",
+    ),
+    ("bad_date", "date illisible ou inexistante", "unreadable or nonexistent date"),
+    ("bad_number", "nombre illisible", "unreadable number"),
+    ("bad_id", "identifiant numérique non entier", "non-integral numeric id"),
+    ("unknown_project", "produit absent du catalogue", "product not in the catalog"),
+    ("bad_arm", "bras ni treatment ni control", "arm neither treatment nor control"),
+    ("duplicate_key", "clé en double", "duplicate key"),
+    ("double_assignment", "utilisateur affecté deux fois", "user assigned twice"),
+];
+
+const ARMS: &[(&str, &str, &str)] = &[
+    ("treatment", "Traitement", "Treatment"),
+    ("control", "Témoin", "Control"),
+    ("all", "Tous les utilisateurs", "All users"),
+];
+
+fn lookup(table: &[(&str, &'static str, &'static str)], lang: Lang, code: &str) -> Option<&'static str> {
+    table.iter().find(|(c, _, _)| *c == code).map(|&(_, fr, en)| match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    })
+}
+
+fn lookup_or_code(table: &[(&str, &'static str, &'static str)], lang: Lang, code: &str) -> String {
+    lookup(table, lang, code).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// A KPI's display name; `outcome_rate:<outcome>:<window>` reads as a rate.
+pub fn kpi_name(lang: Lang, code: &str) -> String {
+    if let Some(rest) = code.strip_prefix("outcome_rate:")
+        && let Some((outcome, window)) = rest.rsplit_once(':')
+    {
+        let template = match lang {
+            Lang::Fr => "Taux «\u{A0}{outcome}\u{A0}» à {window}\u{A0}j (dernière cohorte complète)",
+            Lang::En => "“{outcome}” rate within {window} d (latest complete cohort)",
+        };
+        return fill(template, &[("outcome", outcome), ("window", window)]);
+    }
+    lookup_or_code(KPI_NAMES, lang, code)
+}
+
+pub fn origin(lang: Lang, code: &str) -> String {
+    lookup_or_code(ORIGINS, lang, code)
+}
+
+pub fn phase(lang: Lang, code: &str) -> String {
+    lookup_or_code(PHASES, lang, code)
+}
+
+pub fn audience(lang: Lang, code: &str) -> String {
+    lookup_or_code(AUDIENCES, lang, code)
+}
+
+/// A reject reason: `code — description`.
+pub fn reason(lang: Lang, code: &str) -> String {
+    match lookup(REASONS, lang, code) {
+        Some(text) => format!("{code} — {text}"),
+        None => code.to_string(),
+    }
+}
+
+pub fn arm(lang: Lang, code: &str) -> String {
+    lookup_or_code(ARMS, lang, code)
+}
+
+/// The order in which the portfolio summary lists phases (unknown ones last).
+pub fn phase_rank(code: &str) -> usize {
+    PHASES.iter().position(|(c, _, _)| *c == code).unwrap_or(PHASES.len())
+}
+
+/// The order of origins in the portfolio summary (unknown ones last).
+pub fn origin_rank(code: &str) -> usize {
+    ORIGINS.iter().position(|(c, _, _)| *c == code).unwrap_or(ORIGINS.len())
+}
+
+pub fn status(lang: Lang, s: NorthStarStatus) -> &'static str {
+    match (lang, s) {
+        (Lang::Fr, NorthStarStatus::OnTrack) => "En bonne voie",
+        (Lang::Fr, NorthStarStatus::AtRisk) => "À surveiller",
+        (Lang::Fr, NorthStarStatus::OffTrack) => "En retard",
+        (Lang::Fr, NorthStarStatus::NotSet) => "Non définie",
+        (Lang::Fr, NorthStarStatus::NoData) => "Pas de donnée",
+        (Lang::En, NorthStarStatus::OnTrack) => "On track",
+        (Lang::En, NorthStarStatus::AtRisk) => "At risk",
+        (Lang::En, NorthStarStatus::OffTrack) => "Off track",
+        (Lang::En, NorthStarStatus::NotSet) => "Not set",
+        (Lang::En, NorthStarStatus::NoData) => "No data",
+    }
+}
+
+static FR: Labels = Labels {
+    contents: "Sommaire",
+    running_head: "Mois de {month} · données au {date} · configuration {hash}",
+    month: "Mois",
+    as_of: "Données au",
+    config: "Configuration",
+    partial_month: "mois partiel",
+    footer: "Rapport produit par jauge à partir des exports du mois ; les chiffres sont reproductibles avec la même configuration.",
+    missing_legend: "«\u{A0}—\u{A0}»\u{A0}: pas de valeur (mois sans donnée ou dénominateur nul).",
+    suppressed_legend: "«\u{A0}{s}\u{A0}»\u{A0}: valeur masquée par le contrôle de divulgation (moins de {k}\u{A0}utilisateurs, ou masquée pour qu’elle ne se déduise pas d’un total).",
+    suppressed_short: "masqué ({s})",
+    legend_short: "«\u{A0}{s}\u{A0}»\u{A0}: valeur masquée (contrôle de divulgation, voir la méthode) · «\u{A0}—\u{A0}»\u{A0}: pas de valeur.",
+    gap_note: "Un trou dans une courbe est une valeur masquée ({s}).",
+    total: "Total",
+    not_given: "(non renseigné)",
+    product: "Produit",
+    indicator: "Indicateur",
+    summary: "Synthèse du portefeuille",
+    impact: "Impact des essais randomisés",
+    products: "Produits",
+    quality: "Qualité des données",
+    method: "Méthode et limites",
+    key_figures: "Chiffres clés",
+    users_chart: "Utilisateurs du portefeuille par mois",
+    users_chart_sub: "13 derniers mois ; un utilisateur de plusieurs produits compte une fois",
+    active_users: "Utilisateurs actifs",
+    new_users: "Nouveaux utilisateurs",
+    rate_chart: "Taux «\u{A0}{outcome}\u{A0}» à {window}, par cohorte d’arrivée",
+    rate_chart_sub: "Part de la cohorte qui a l’issue dans la fenêtre ; taux observés, non causaux",
+    incomplete_cohort: "cohorte incomplète",
+    ci95: "IC 95\u{202F}%",
+    no_outcome_chart: "Pas de taux d’issue du portefeuille à montrer (aucune issue par défaut ou aucune cohorte).",
+    statuses: "Étoiles du nord",
+    status: "Statut",
+    count_products: "Produits",
+    portfolio_table: "Produits et étoiles du nord",
+    north_star: "Étoile du nord",
+    value: "Valeur",
+    target: "Cible",
+    origin_phase: "Produits par origine et phase",
+    origin: "Origine",
+    phase: "Phase",
+    audience: "Public",
+    annual_cost: "Coût annuel",
+    impact_intro: "Essais randomisés lus en intention de traiter : toute affectation acceptée dont la fenêtre est close compte, que la personne ait utilisé le produit ou non. Le verdict suit l’intervalle de confiance à 95\u{202F}% : un effet est démontré quand l’intervalle exclut zéro.",
+    forest_title: "Effet sur le taux d’issue (traitement − témoin)",
+    forest_sub: "Différence en points de pourcentage et intervalle de confiance à 95\u{202F}% (Newcombe)",
+    forest_axis: "différence de taux (points de pourcentage)",
+    continued: "suite",
+    primary_endpoints: "Critères principaux",
+    exploratory: "Analyses exploratoires",
+    primary_tag: "principal",
+    exploratory_tag: "exploratoire",
+    rate_effects: "Effets sur les taux",
+    mean_effects: "Effets sur les valeurs moyennes",
+    endpoint: "Critère",
+    n_arms: "n (T / C)",
+    treatment: "Traitement",
+    control: "Témoin",
+    difference: "Différence [IC 95\u{202F}%]",
+    relative: "Relatif [IC 95\u{202F}%]",
+    p: "p",
+    verdict: "Verdict",
+    mde: "Effet détectable",
+    cost_per_outcome: "Coût par issue en plus",
+    positive: "Effet positif",
+    negative: "Effet négatif",
+    not_demonstrated: "Non démontré",
+    not_estimable: "Non estimable",
+    srm_heading: "Équilibre des bras",
+    srm_warning: "{product} — {endpoint}\u{A0}: {nt} en traitement, {nc} en témoin ({p}). La répartition s’écarte de l’allocation prévue : vérifier l’affectation avant de lire l’effet.",
+    srm_none: "Aucun déséquilibre entre bras (p\u{A0}≥\u{A0}0,001 pour chaque essai).",
+    no_trial: "Aucun essai randomisé n’a de fenêtre close à cette date.",
+    products_intro: "Une page par produit, dans l’ordre du catalogue : {n}\u{A0}produits, dont {m} sans données d’usage.",
+    no_usage: "Pas de données d’usage",
+    no_usage_text: "Ce produit n’a aucun événement d’usage jusqu’au {date} : aucun indicateur n’est calculé.",
+    no_north_star: "Aucune étoile du nord n’est définie pour ce produit.",
+    lower_is_better: "à ne pas dépasser",
+    vs_previous: "sur un mois",
+    vs_year_before: "sur un an",
+    kpi_table: "Indicateurs du mois",
+    mau_chart: "Utilisateurs actifs par mois",
+    mau_sub: "Utilisateurs ayant au moins un événement dans le mois civil",
+    retention_chart: "Rétention par cohorte",
+    retention_sub: "Part de la cohorte de nouveau active le mois k (k = 0 : le mois d’arrivée)",
+    months_since: "mois depuis l’arrivée",
+    truncated_cohort: "cohorte tronquée à gauche",
+    no_retention: "Pas encore de cohorte à montrer.",
+    funnel_chart: "Entonnoir",
+    funnel_cohort: "cohorte {month}",
+    incomplete: "incomplète",
+    funnel_detail: "{start} du départ · {previous} de l’étape précédente",
+    funnel_detail_first: "point de départ",
+    survival_chart: "Délai jusqu’à «\u{A0}{outcome}\u{A0}»",
+    survival_sub: "Part encore sans l’issue (Kaplan–Meier), IC 95\u{202F}% log-log",
+    survival_axis: "jours depuis la date d’entrée (affectation, ou premier usage pour «\u{A0}Tous\u{A0}»)",
+    survival_stop: "Une courbe s’arrête quand il reste moins de {k}\u{A0}personnes suivies.",
+    arm: "Bras",
+    events: "Issues observées",
+    median: "Médiane [IC 95\u{202F}%]",
+    not_reached: "non atteinte",
+    logrank: "Test du log-rank entre traitement et témoin : χ² = {chi2}, {p}.",
+    reconciliation: "Réconciliation des lignes lues",
+    reconciliation_intro: "Pour chaque fichier, lues = acceptées + rejetées + doublons + après l’arrêt : aucune ligne n’est écartée sans être comptée.",
+    input: "Entrée",
+    file: "Fichier",
+    rows_read: "Lues",
+    accepted: "Acceptées",
+    rejected: "Rejetées",
+    duplicate: "Doublons",
+    after_cutoff: "Après l’arrêt",
+    reject_reasons: "Principaux motifs de rejet",
+    reject_intro: "Le détail des lignes rejetées contient des données personnelles : il n’est pas reproduit dans ce rapport.",
+    reason: "Motif",
+    rows: "Lignes",
+    no_rejects: "Aucune ligne rejetée.",
+    id_coverage: "Correspondance des identifiants",
+    distinct_ids: "Identifiants distincts",
+    in_users: "Trouvés dans users",
+    in_outcomes: "Trouvés dans outcomes",
+    outages: "Baisses suspectes (panne de suivi possible)",
+    outages_intro: "Mois dont les événements passent sous la moitié de la médiane des trois mois précédents.",
+    no_outages: "Aucune baisse suspecte.",
+    method_items: &[
+        (
+            "Périmètre",
+            "Chaque produit est mesuré sur ses événements d’usage acceptés jusqu’à la date d’arrêt ; les mois et les jours sont coupés dans le fuseau configuré. La cohorte d’un utilisateur est le mois de son premier usage du produit. Le portefeuille compte chaque personne une fois, quel que soit le nombre de produits utilisés.",
+        ),
+        (
+            "Audience",
+            "Utilisateurs actifs : au moins un événement dans le mois. Nouveaux : dont la cohorte est le mois. Revenus : actifs moins nouveaux. Actifs par jour : moyenne sur chaque jour du mois jusqu’à l’arrêt, jours sans événement compris. Fidélité : actifs par jour / actifs du mois.",
+        ),
+        (
+            "Rétention",
+            "Part des utilisateurs d’une cohorte actifs à nouveau le k-ième mois calendaire après leur arrivée (revenus «\u{A0}ce mois-là\u{A0}», pas «\u{A0}à partir de\u{A0}»). Le premier mois d’un export est tronqué à gauche quand le produit existait avant : ses utilisateurs anciens y paraissent nouveaux, d’où le gris.",
+        ),
+        (
+            "Entonnoir",
+            "Un utilisateur entre à la première étape ; chaque étape suivante doit arriver après la précédente et dans la fenêtre de l’entonnoir. La conversion se lit depuis le départ et depuis l’étape précédente.",
+        ),
+        (
+            "Issues",
+            "Part d’une cohorte qui connaît l’issue dans la fenêtre qui suit le premier usage, avec un intervalle de Wilson à 95\u{202F}%. Ces taux sont observés : ils ne disent pas ce que le produit a causé, car les utilisateurs d’un produit ne ressemblent pas aux autres.",
+        ),
+        (
+            "Délais",
+            "Courbes de Kaplan–Meier avec variance de Greenwood et intervalle log-log ; médiane et son intervalle à la Brookmeyer–Crowley. Le log-rank compare traitement et témoin sur les bras entiers.",
+        ),
+        (
+            "Impact",
+            "Seuls les essais randomisés donnent un effet causal. Lecture en intention de traiter depuis la date d’affectation. Différence de taux avec l’intervalle hybride de Newcombe, effet relatif avec l’intervalle du rapport de risques (Katz), p du test z bilatéral ; pour les valeurs, différence de moyennes avec l’intervalle de Welch. L’effet détectable est celui qu’on verrait avec 80\u{202F}% de puissance à 5\u{202F}%.",
+        ),
+        (
+            "Verdict et p-valeurs",
+            "Le verdict suit l’intervalle de confiance ; près du seuil, la p-valeur peut dire l’inverse, car les deux ne reposent pas sur la même approximation. Les p-valeurs ne sont corrigées ni pour le nombre de critères ni pour la relecture du même essai chaque mois : seuls les critères principaux déclarés à l’avance font foi, les autres sont exploratoires.",
+        ),
+        (
+            "Équilibre des bras",
+            "Un test du χ² compare les effectifs des bras à l’allocation prévue ; p\u{A0}<\u{A0}0,001 signale une affectation à vérifier.",
+        ),
+        (
+            "Coût par issue en plus",
+            "Coût annuel divisé par l’effet multiplié par les nouveaux utilisateurs des douze derniers mois ; la borne haute n’est pas démontrée quand l’intervalle de l’effet touche zéro.",
+        ),
+        (
+            "Contrôle de divulgation",
+            "Un effectif entre 1 et {k1} est masqué, ainsi que tout taux ou moyenne qui en dépend et toute valeur calculée sur moins de {k}\u{A0}utilisateurs ; une deuxième valeur est masquée quand un total permettrait de retrouver la première. Un masque s’affiche «\u{A0}{s}\u{A0}», hachuré, jamais comme un zéro ou un blanc ; dans une courbe, c’est un trou. Limite : les différences d’utilisateurs cumulés d’un mois à l’autre ne sont pas protégées.",
+        ),
+    ],
+};
+
+static EN: Labels = Labels {
+    contents: "Contents",
+    running_head: "{month} · data as of {date} · config {hash}",
+    month: "Month",
+    as_of: "Data as of",
+    config: "Config",
+    partial_month: "partial month",
+    footer: "Report produced by jauge from the month’s exports; the same configuration gives the same figures.",
+    missing_legend: "“—”: no value (a month without data or a zero denominator).",
+    suppressed_legend: "“{s}”: hidden by disclosure control (fewer than {k} users, or hidden so that it cannot be worked out from a total).",
+    suppressed_short: "hidden ({s})",
+    legend_short: "“{s}”: hidden by disclosure control (see the method) · “—”: no value.",
+    gap_note: "A gap in a line is a hidden value ({s}).",
+    total: "Total",
+    not_given: "(not given)",
+    product: "Product",
+    indicator: "Indicator",
+    summary: "Portfolio summary",
+    impact: "Impact of randomized trials",
+    products: "Products",
+    quality: "Data quality",
+    method: "Method and limits",
+    key_figures: "Key figures",
+    users_chart: "Portfolio users per month",
+    users_chart_sub: "Last 13 months; a person using several products counts once",
+    active_users: "Active users",
+    new_users: "New users",
+    rate_chart: "“{outcome}” rate within {window}, by arrival cohort",
+    rate_chart_sub: "Share of the cohort with the outcome in the window; observed rates, not causal",
+    incomplete_cohort: "incomplete cohort",
+    ci95: "95% CI",
+    no_outcome_chart: "No portfolio outcome rate to show (no default outcome, or no cohort).",
+    statuses: "North stars",
+    status: "Status",
+    count_products: "Products",
+    portfolio_table: "Products and north stars",
+    north_star: "North star",
+    value: "Value",
+    target: "Target",
+    origin_phase: "Products by origin and phase",
+    origin: "Origin",
+    phase: "Phase",
+    audience: "Audience",
+    annual_cost: "Annual cost",
+    impact_intro: "Randomized trials read by intention to treat: every accepted assignment whose window has closed counts, whether or not the person used the product. The verdict follows the 95% confidence interval: an effect is demonstrated when the interval excludes zero.",
+    forest_title: "Effect on the outcome rate (treatment − control)",
+    forest_sub: "Difference in percentage points with its 95% confidence interval (Newcombe)",
+    forest_axis: "difference in rate (percentage points)",
+    continued: "continued",
+    primary_endpoints: "Primary endpoints",
+    exploratory: "Exploratory analyses",
+    primary_tag: "primary",
+    exploratory_tag: "exploratory",
+    rate_effects: "Effects on rates",
+    mean_effects: "Effects on mean values",
+    endpoint: "Endpoint",
+    n_arms: "n (T / C)",
+    treatment: "Treatment",
+    control: "Control",
+    difference: "Difference [95% CI]",
+    relative: "Relative [95% CI]",
+    p: "p",
+    verdict: "Verdict",
+    mde: "Detectable effect",
+    cost_per_outcome: "Cost per additional outcome",
+    positive: "Positive effect",
+    negative: "Negative effect",
+    not_demonstrated: "Not demonstrated",
+    not_estimable: "Not estimable",
+    srm_heading: "Balance of the arms",
+    srm_warning: "{product} — {endpoint}: {nt} in treatment, {nc} in control ({p}). The split departs from the planned allocation: check the assignment before reading the effect.",
+    srm_none: "No imbalance between arms (p ≥ 0.001 for every trial).",
+    no_trial: "No randomized trial has a closed window at this date.",
+    products_intro: "One page per product, in catalog order: {n} products, {m} of them without usage data.",
+    no_usage: "No usage data",
+    no_usage_text: "This product has no usage event up to {date}: no indicator is computed.",
+    no_north_star: "No north star is set for this product.",
+    lower_is_better: "not to exceed",
+    vs_previous: "over a month",
+    vs_year_before: "over a year",
+    kpi_table: "Indicators of the month",
+    mau_chart: "Monthly active users",
+    mau_sub: "Users with at least one event in the calendar month",
+    retention_chart: "Retention by cohort",
+    retention_sub: "Share of the cohort active again in month k (k = 0: the arrival month)",
+    months_since: "months since arrival",
+    truncated_cohort: "left-truncated cohort",
+    no_retention: "No cohort to show yet.",
+    funnel_chart: "Funnel",
+    funnel_cohort: "{month} cohort",
+    incomplete: "incomplete",
+    funnel_detail: "{start} of start · {previous} of previous step",
+    funnel_detail_first: "starting point",
+    survival_chart: "Time to “{outcome}”",
+    survival_sub: "Share still without the outcome (Kaplan–Meier), 95% log-log CI",
+    survival_axis: "days since the index date (assignment, or first use for “All”)",
+    survival_stop: "A curve stops where fewer than {k} people remain at risk.",
+    arm: "Arm",
+    events: "Outcomes observed",
+    median: "Median [95% CI]",
+    not_reached: "not reached",
+    logrank: "Log-rank test between treatment and control: χ² = {chi2}, {p}.",
+    reconciliation: "Reconciliation of the rows read",
+    reconciliation_intro: "For each file, read = accepted + rejected + duplicates + after the cut-off: no row is set aside without being counted.",
+    input: "Input",
+    file: "File",
+    rows_read: "Read",
+    accepted: "Accepted",
+    rejected: "Rejected",
+    duplicate: "Duplicates",
+    after_cutoff: "After cut-off",
+    reject_reasons: "Top rejection reasons",
+    reject_intro: "The rejected rows themselves hold personal data: they are not reproduced in this report.",
+    reason: "Reason",
+    rows: "Rows",
+    no_rejects: "No row rejected.",
+    id_coverage: "User id matching",
+    distinct_ids: "Distinct ids",
+    in_users: "Found in users",
+    in_outcomes: "Found in outcomes",
+    outages: "Suspicious drops (possible tracking outage)",
+    outages_intro: "Months whose events fall below half the median of the three months before.",
+    no_outages: "No suspicious drop.",
+    method_items: &[
+        (
+            "Scope",
+            "Each product is measured on its accepted usage events up to the cut-off date; months and days are cut in the configured time zone. A user’s cohort is the month of their first use of the product. The portfolio counts each person once, however many products they use.",
+        ),
+        (
+            "Reach",
+            "Active users: at least one event in the month. New: whose cohort is the month. Returning: active minus new. Daily active users: the mean over every day of the month up to the cut-off, days without events included. Stickiness: daily active users / monthly active users.",
+        ),
+        (
+            "Retention",
+            "Share of a cohort active again in the k-th calendar month after arrival (returned “in that month”, not “on or after”). The first month of an export is left-truncated when the product existed before: its long-standing users look new there, hence the grey.",
+        ),
+        (
+            "Funnel",
+            "A user enters at the first step; each next step must come after the previous one and within the funnel window. Conversion reads from the start and from the previous step.",
+        ),
+        (
+            "Outcomes",
+            "Share of a cohort with the outcome in the window after first use, with a 95% Wilson interval. These rates are observed: they do not say what the product caused, because a product’s users differ from everyone else.",
+        ),
+        (
+            "Time to outcome",
+            "Kaplan–Meier curves with Greenwood variance and the log-log interval; the median and its interval as Brookmeyer–Crowley. The log-rank test compares treatment and control over the full arms.",
+        ),
+        (
+            "Impact",
+            "Only randomized trials give a causal effect. Intention to treat from the assignment date. Difference in rates with Newcombe’s hybrid score interval, relative effect with the risk-ratio interval (Katz), p from the two-sided z-test; for values, the difference in means with Welch’s interval. The detectable effect is the one seen with 80% power at 5%.",
+        ),
+        (
+            "Verdict and p-values",
+            "The verdict follows the confidence interval; near the threshold the p-value can say otherwise, because the two rest on different approximations. P-values are adjusted neither for the number of endpoints nor for re-reading the same trial every month: only the primary endpoints declared in advance count, the others are exploratory.",
+        ),
+        (
+            "Balance of the arms",
+            "A χ² test compares the arms’ sizes with the planned allocation; p < 0.001 flags an assignment to check.",
+        ),
+        (
+            "Cost per additional outcome",
+            "Annual cost divided by the effect times the new users of the last twelve months; its upper bound is not demonstrated when the effect’s interval reaches zero.",
+        ),
+        (
+            "Disclosure control",
+            "A count between 1 and {k1} is hidden, and so is any rate or mean that depends on one and any figure computed on fewer than {k} users; a second value is hidden when a total would give the first one away. A hidden value shows as “{s}”, hatched, never as zero or blank; in a line chart it is a gap. Limit: differences of cumulative users from one month to the next are not protected.",
+        ),
+    ],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_name_every_code() {
+        for lang in [Lang::Fr, Lang::En] {
+            assert_eq!(kpi_name(lang, "unknown_kpi"), "unknown_kpi");
+            for (code, _, _) in KPI_NAMES.iter().chain(ORIGINS).chain(PHASES).chain(REASONS) {
+                assert!(!kpi_name(lang, code).is_empty());
+            }
+            assert_eq!(labels(lang).method_items.len(), 11);
+        }
+        assert_eq!(
+            kpi_name(Lang::En, "outcome_rate:employment:90"),
+            "“employment” rate within 90 d (latest complete cohort)"
+        );
+        assert_eq!(phase(Lang::Fr, "transfer"), "Transfert");
+        assert_eq!(reason(Lang::En, "bad_arm"), "bad_arm — arm neither treatment nor control");
+    }
+
+    #[test]
+    fn fill_replaces_named_blanks() {
+        assert_eq!(fill("{a} et {b}, {a}", &[("a", "1"), ("b", "2")]), "1 et 2, 1");
+    }
+}

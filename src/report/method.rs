@@ -1,0 +1,33 @@
+//! Part 5 of the report, the method: each definition in a few lines, the
+//! disclosure rule with this run's `k`, the limits (observed rates are not
+//! causal, unadjusted p-values and the monthly re-reading, the verdict that
+//! follows the interval, unprotected cumulative differences), and what
+//! identifies the run.
+//!
+//! Responsible for that text; the wording itself lives in `i18n`.
+
+use super::context::Ctx;
+use super::doc::{Block, Section};
+use super::format;
+use super::i18n;
+
+pub fn section(ctx: &Ctx, number: usize) -> Section {
+    let k = ctx.input.min_cell;
+    let k1 = k.saturating_sub(1).to_string();
+    let values = [("k", k.to_string()), ("k1", k1), ("s", ctx.mark.clone())];
+    let values: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let items = ctx.t.method_items.iter().map(|(term, text)| (term.to_string(), i18n::fill(text, &values))).collect();
+    let run = vec![
+        (ctx.t.month.to_string(), format::month(ctx.lang, ctx.input.month)),
+        (ctx.t.as_of.to_string(), format::date(ctx.lang, ctx.input.as_of)),
+        (ctx.t.config.to_string(), format!("sha256 {}", ctx.input.config_sha256)),
+        ("min_cell".to_string(), k.to_string()),
+    ];
+    Section {
+        anchor: "method".into(),
+        title: format!("{number}. {}", ctx.t.method),
+        level: 1,
+        page_break: true,
+        blocks: vec![Block::Definitions(items), Block::Facts(run)],
+    }
+}

@@ -1,0 +1,223 @@
+//! The steering committee report (SPEC section 7): one self-contained
+//! `report.html` (charts inline as SVG, CSS inline, no network request, an
+//! A4 print stylesheet with each product on its own page) and the same
+//! content as `report.md` linking the PNG charts.
+//!
+//! Responsible for turning a [`ReportInput`] into bytes: the section
+//! builders (`summary`, `impact`, `product`, `quality`, `method`) word the
+//! content once as a [`doc::Doc`], which `html` and `markdown` serialise.
+//! Not responsible for computing figures, applying disclosure control or
+//! writing files: the input arrives suppressed, and `output/` writes what
+//! [`render`] returns. Output is byte-deterministic: no clock, no hash-map
+//! order.
+
+pub mod context;
+pub mod doc;
+pub mod format;
+pub mod html;
+pub mod i18n;
+pub mod impact;
+pub mod markdown;
+pub mod method;
+pub mod model;
+pub mod product;
+pub mod quality;
+pub mod summary;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+pub use model::{Direction, IdCoverage, Lang, NorthStar, NorthStarStatus, ProjectInfo, ReportInput};
+
+use crate::charts::{self, Chart, Job};
+use context::Ctx;
+use doc::Doc;
+
+/// The report in both formats and the charts both refer to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    pub markdown: String,
+    /// Written by `output/` as `charts/<name>.svg` and `charts/<name>.png`.
+    pub charts: Vec<Chart>,
+}
+
+/// Renders the report and its charts.
+pub fn render(input: &ReportInput) -> Rendered {
+    let mut jobs = Vec::new();
+    let doc = build(input, &mut jobs);
+    let charts = charts::render_all(&jobs);
+    Rendered { html: html::render(&doc, &charts), markdown: markdown::render(&doc), charts }
+}
+
+/// The document, with the charts it refers to queued onto `jobs`.
+pub fn build(input: &ReportInput, jobs: &mut Vec<Job>) -> Doc {
+    let ctx = Ctx::new(input);
+    let mut sections = vec![summary::section(&ctx, 1, jobs), impact::section(&ctx, 2, jobs)];
+    sections.extend(product::sections(&ctx, 3, jobs));
+    sections.push(quality::section(&ctx, 4));
+    sections.push(method::section(&ctx, 5));
+    Doc {
+        lang: input.lang.code(),
+        title: input.title.clone(),
+        running_head: running_head(&ctx),
+        contents_title: ctx.t.contents.into(),
+        sections,
+        footer: ctx.t.footer.into(),
+    }
+}
+
+/// "Oct 2026 · data as of 31 Oct 2026 · config 3f2a…" (+ partial month).
+fn running_head(ctx: &Ctx) -> String {
+    let input = ctx.input;
+    let short_hash: String = input.config_sha256.chars().take(12).collect();
+    let values = [
+        ("month", format::month(ctx.lang, input.month)),
+        ("date", format::date(ctx.lang, input.as_of)),
+        ("hash", short_hash),
+    ];
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut head = i18n::fill(ctx.t.running_head, &values);
+    if input.as_of < format::month_end(input.month) {
+        head.push_str(&format!(" ({})", ctx.t.partial_month));
+    }
+    head
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use std::sync::OnceLock;
+
+    fn render_fixture(lang: Lang) -> Rendered {
+        let tables = fixture::tables();
+        render(&fixture::report_input(&tables, lang))
+    }
+
+    /// The fixture rendered once per language (PNG encoding is slow in debug builds).
+    fn rendered(lang: Lang) -> &'static Rendered {
+        static FR: OnceLock<Rendered> = OnceLock::new();
+        static EN: OnceLock<Rendered> = OnceLock::new();
+        let cell = if lang == Lang::Fr { &FR } else { &EN };
+        cell.get_or_init(|| render_fixture(lang))
+    }
+
+    #[test]
+    fn is_byte_deterministic() {
+        assert_eq!(&render_fixture(Lang::En), rendered(Lang::En));
+    }
+
+    #[test]
+    fn has_one_page_per_product_and_a_table_of_contents() {
+        let tables = fixture::tables();
+        let input = fixture::report_input(&tables, Lang::Fr);
+        let out = render(&input);
+        assert_eq!(out.html.matches("<section id=\"p-").count(), input.projects.len());
+        assert_eq!(out.html.matches("class=\"product page\"").count(), input.projects.len());
+        for p in &input.projects {
+            assert!(out.html.contains(&format!("<a href=\"#p-{}\">", p.id)), "{} missing from the contents", p.id);
+        }
+        for anchor in ["summary", "impact", "products", "quality", "method"] {
+            assert!(out.html.contains(&format!("<section id=\"{anchor}\"")));
+        }
+    }
+
+    #[test]
+    fn every_page_carries_month_as_of_and_config_hash() {
+        let out = rendered(Lang::Fr);
+        let head = "Mois de oct. 2026 · données au 31 oct. 2026 · configuration 3f2a9c0d41be";
+        let pages =
+            out.html.matches("class=\"product page\"").count() + out.html.matches("class=\"part page\"").count();
+        assert!(out.html.matches(head).count() > pages, "one per page-break section, plus the cover");
+        assert!(out.html.contains(&format!("@top-right {{ content: \"{head}\"")));
+        assert!(out.markdown.contains(head));
+    }
+
+    #[test]
+    fn a_month_cut_early_is_labelled_partial() {
+        let as_of = format::days_from_civil(2026, 10, 15);
+        let tables = fixture::build_tables(5, as_of);
+        let mut input = fixture::input(&tables, Lang::En, 5, as_of);
+        input.projects.truncate(1);
+        let mut jobs = Vec::new();
+        let doc = build(&input, &mut jobs);
+        assert_eq!(doc.running_head, "Oct 2026 · data as of 15 Oct 2026 · config 3f2a9c0d41be (partial month)");
+    }
+
+    #[test]
+    fn html_is_self_contained() {
+        let html = &rendered(Lang::En).html;
+        let lower = html.to_lowercase();
+        for forbidden in ["http", "<script", "<link", "<img", "@import", "url(", "src=", "restricted"] {
+            assert!(!lower.contains(forbidden), "report.html contains {forbidden}");
+        }
+        assert!(html.contains("<svg viewBox="));
+        assert!(!rendered(Lang::En).markdown.contains("restricted"));
+    }
+
+    #[test]
+    fn escapes_text_from_data() {
+        let out = rendered(Lang::Fr);
+        assert!(out.html.contains("Mes aides &lt;&amp;&gt; &quot;test&quot;"));
+        assert!(!out.html.contains("<&>"));
+        assert!(out.markdown.contains("Mes aides <\\&\\> \"test\""));
+    }
+
+    #[test]
+    fn suppressed_values_read_less_than_k_never_zero_or_blank() {
+        let out = rendered(Lang::Fr);
+        assert!(out.html.contains("<td class=\"sup num\">&lt; 10</td>"));
+        assert!(out.markdown.contains("| < 10 |"));
+        assert!(!out.html.contains("<td></td>") && !out.html.contains("<td class=\"num\"></td>"));
+        let heatmap = out.charts.iter().find(|c| c.name == "p_mes-aides_retention").expect("heatmap");
+        assert!(heatmap.svg.contains("&lt; 10"));
+    }
+
+    #[test]
+    fn formats_follow_the_language() {
+        let fr = rendered(Lang::Fr);
+        assert!(fr.html.contains("oct. 2026") && fr.html.contains("sept. 2026"));
+        assert!(fr.html.contains("28,4\u{202F}%"));
+        assert!(fr.html.contains("180\u{202F}000\u{A0}€"));
+        let en = rendered(Lang::En);
+        assert!(en.html.contains("Oct 2026") && en.html.contains("Sep 2026"));
+        assert!(en.html.contains("28.4%"));
+        assert!(en.html.contains("€180,000"));
+        assert!(!en.html.contains("Utilisateurs actifs"));
+    }
+
+    #[test]
+    fn product_without_usage_says_so_and_has_no_chart() {
+        let out = rendered(Lang::En);
+        assert!(out.html.contains("No usage data."));
+        assert!(!out.charts.iter().any(|c| c.name.starts_with("p_diagoriente")));
+    }
+
+    #[test]
+    fn markdown_links_every_chart_as_png() {
+        let out = rendered(Lang::Fr);
+        for chart in &out.charts {
+            assert!(out.markdown.contains(&format!("](charts/{}.png)", chart.name)), "{} not linked", chart.name);
+            assert!(out.html.contains(&format!("id=\"chart-{}\"", chart.name)), "{} not inline", chart.name);
+            assert!(chart.svg.len() > 500 && chart.png.len() > 500, "{} is empty", chart.name);
+        }
+        let names: std::collections::BTreeSet<&str> = out.charts.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names.len(), out.charts.len(), "chart names must be unique");
+        assert!(
+            names.contains("impact_forest")
+                && names.contains("portfolio_users")
+                && names.contains("portfolio_outcome_rate")
+        );
+    }
+
+    #[test]
+    fn impact_leads_with_primary_and_flags_the_ratio_check() {
+        let out = rendered(Lang::En);
+        let table = &out.html[out.html.find("Effects on rates").expect("rate table")..];
+        let primary = table.find("(primary)").expect("a primary row");
+        assert!(table.find("(exploratory)").is_some_and(|e| e > primary));
+        assert!(out.html.contains("in control (p\u{A0}&lt;\u{A0}0.001)"));
+        assert!(out.html.contains("Positive effect"));
+    }
+}

@@ -1,0 +1,132 @@
+//! Part 4 of the report, data quality: the reconciliation of every input
+//! file (read = accepted + rejected + duplicate + after cut-off), the top
+//! rejection reasons, how many user ids each input shares with `users` and
+//! `outcomes`, and the months that look like a tracking outage.
+//!
+//! Responsible for these tables. Never shows a rejected row itself: those
+//! hold personal data and stay in the restricted output.
+
+use std::collections::BTreeMap;
+
+use super::context::Ctx;
+use super::doc::{Block, Cell, Row, RowKind, Section, Table};
+use super::format;
+use super::i18n;
+use crate::tables::Reconciliation;
+
+/// How many rejection reasons the report lists.
+const TOP_REASONS: usize = 10;
+
+pub fn section(ctx: &Ctx, number: usize) -> Section {
+    let t = ctx.t;
+    let mut blocks = vec![Block::Heading(t.reconciliation.into()), Block::Para(t.reconciliation_intro.into())];
+    blocks.push(Block::Table(reconciliation_table(ctx)));
+    blocks.push(Block::Heading(t.reject_reasons.into()));
+    blocks.push(Block::Note(t.reject_intro.into()));
+    blocks.push(reasons_block(ctx));
+    if !ctx.input.id_coverage.is_empty() {
+        blocks.push(Block::Heading(t.id_coverage.into()));
+        blocks.push(Block::Table(coverage_table(ctx)));
+    }
+    blocks.push(Block::Heading(t.outages.into()));
+    blocks.push(Block::Para(t.outages_intro.into()));
+    blocks.push(outages_block(ctx));
+    Section { anchor: "quality".into(), title: format!("{number}. {}", t.quality), level: 1, page_break: true, blocks }
+}
+
+fn counts_row(ctx: &Ctx, input: String, file: Option<String>, r: &Reconciliation, kind: RowKind) -> Row {
+    let n = |v: u64| Cell::number(format::count(ctx.lang, v));
+    let file = file.map_or_else(Cell::missing, Cell::text);
+    let cells =
+        vec![Cell::text(input), file, n(r.rows_read), n(r.accepted), n(r.rejected), n(r.duplicate), n(r.after_cutoff)];
+    Row::with_kind(cells, kind)
+}
+
+/// One row per file, and a total per input that has several files.
+fn reconciliation_table(ctx: &Ctx) -> Table {
+    let t = ctx.t;
+    let head =
+        [t.input, t.file, t.rows_read, t.accepted, t.rejected, t.duplicate, t.after_cutoff].map(String::from).to_vec();
+    let mut by_input: BTreeMap<&str, Vec<&Reconciliation>> = BTreeMap::new();
+    for r in &ctx.input.reconciliation {
+        by_input.entry(&r.input).or_default().push(r);
+    }
+    let mut rows = Vec::new();
+    for (input, files) in by_input {
+        for f in &files {
+            rows.push(counts_row(ctx, input.to_string(), Some(f.file.clone()), f, RowKind::Normal));
+        }
+        if files.len() > 1 {
+            let total = files.iter().fold(Reconciliation::default(), |acc, f| Reconciliation {
+                rows_read: acc.rows_read + f.rows_read,
+                accepted: acc.accepted + f.accepted,
+                rejected: acc.rejected + f.rejected,
+                duplicate: acc.duplicate + f.duplicate,
+                after_cutoff: acc.after_cutoff + f.after_cutoff,
+                ..acc
+            });
+            rows.push(counts_row(ctx, format!("{} {input}", t.total), None, &total, RowKind::Total));
+        }
+    }
+    Table { head, rows }
+}
+
+/// The most frequent reasons first; ties by input then reason code.
+fn reasons_block(ctx: &Ctx) -> Block {
+    let mut reasons: Vec<&(String, String, u64)> = ctx.input.reject_reasons.iter().filter(|r| r.2 > 0).collect();
+    if reasons.is_empty() {
+        return Block::Para(ctx.t.no_rejects.into());
+    }
+    reasons.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
+    let rows = reasons
+        .iter()
+        .take(TOP_REASONS)
+        .map(|(input, reason, n)| {
+            Row::new(vec![
+                Cell::text(input.clone()),
+                Cell::text(i18n::reason(ctx.lang, reason)),
+                Cell::number(format::count(ctx.lang, *n)),
+            ])
+        })
+        .collect();
+    Block::Table(Table { head: vec![ctx.t.input.into(), ctx.t.reason.into(), ctx.t.rows.into()], rows })
+}
+
+fn coverage_table(ctx: &Ctx) -> Table {
+    let t = ctx.t;
+    let share = |v: Option<f64>| v.map_or_else(Cell::missing, |s| Cell::number(format::percent(ctx.lang, s)));
+    let rows = ctx
+        .input
+        .id_coverage
+        .iter()
+        .map(|c| {
+            Row::new(vec![
+                Cell::text(c.input.clone()),
+                Cell::number(format::count(ctx.lang, c.ids)),
+                share(c.in_users),
+                share(c.in_outcomes),
+            ])
+        })
+        .collect();
+    Table { head: [t.input, t.distinct_ids, t.in_users, t.in_outcomes].map(String::from).to_vec(), rows }
+}
+
+fn outages_block(ctx: &Ctx) -> Block {
+    if ctx.input.outages.is_empty() {
+        return Block::Para(ctx.t.no_outages.into());
+    }
+    let mut outages = ctx.input.outages.clone();
+    outages.sort();
+    let rows = outages
+        .iter()
+        .map(|(project, month)| {
+            Row::new(vec![
+                Cell::text(ctx.name(project)),
+                Cell::text(format::month(ctx.lang, *month)),
+                ctx.kpi_cell(project, "events", *month),
+            ])
+        })
+        .collect();
+    let events = i18n::kpi_name(ctx.lang, "events");
+    Block::Table(Table { head: vec![ctx.t.product.into(), ctx.t.month.into(), events], rows })
+}
