@@ -271,10 +271,18 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
 const SHIFT_YEARS: i64 = 400 * 6_000_000;
 const SHIFT_DAYS: i64 = 146_097 * 6_000_000;
 
+/// Day number of a date its caller knows to be valid (built from valid
+/// parts); use [`day_of`] for dates read from data.
+#[inline]
+#[must_use]
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    civil_days(i64::from(y), m, d) as i32
+}
+
 /// Day number of a valid date, `y` within the i32 range (Hinnant's
 /// `days_from_civil`).
 #[inline]
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+fn civil_days(y: i64, m: u32, d: u32) -> i64 {
     // Non-negative for every i32 year.
     #[allow(clippy::cast_sign_loss)]
     let y = (y - i64::from(m <= 2) + SHIFT_YEARS) as u64;
@@ -321,7 +329,7 @@ pub fn day_of(y: i32, m: u32, d: u32) -> Option<i32> {
     if d == 0 || d > days_in_month(y, m) {
         return None;
     }
-    i32::try_from(days_from_civil(i64::from(y), m, d)).ok()
+    i32::try_from(civil_days(i64::from(y), m, d)).ok()
 }
 
 /// Day number of the 1st of the month containing `day`.

@@ -11,33 +11,10 @@
 //! Not responsible for: parsing, or any time zone other than Europe/Paris
 //! (the zone the generated data is written for).
 
+pub use crate::tz::{days_from_civil, ymd as civil_from_days};
+
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
-
-/// Day number (days since 1970-01-01) of a proleptic Gregorian date
-/// (H. Hinnant's `days_from_civil`).
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe - 719_468) as i32
-}
-
-/// (year, month, day) of a day number.
-pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
-    let z = i64::from(z) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
-}
 
 /// 0 = Monday … 6 = Sunday.
 pub fn weekday(day: i32) -> u32 {

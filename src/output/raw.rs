@@ -283,14 +283,14 @@ pub fn format_timestamp(us: i64) -> String {
 }
 
 fn push_date(buf: &mut Vec<u8>, days: i32) {
-    let (y, m, d) = civil_from_days(i64::from(days));
+    let (y, m, d) = crate::tz::ymd(days);
     let _ = write!(buf, "{y:04}-{m:02}-{d:02}");
 }
 
 fn push_timestamp(buf: &mut Vec<u8>, us: i64) {
     let secs = us.div_euclid(1_000_000);
     let frac = us.rem_euclid(1_000_000);
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let (y, m, d) = crate::tz::ymd(secs.div_euclid(86_400) as i32);
     let sod = secs.rem_euclid(86_400);
     let _ = write!(buf, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
     if frac != 0 {
@@ -301,21 +301,6 @@ fn push_timestamp(buf: &mut Vec<u8>, us: i64) {
         }
     }
     buf.push(b'Z');
-}
-
-/// (year, month, day) of a day number, proleptic Gregorian (H. Hinnant,
-/// "chrono-Compatible Low-Level Date Algorithms", `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]
@@ -380,10 +365,7 @@ mod tests {
     }
 
     #[test]
-    fn civil_dates_round_trip_known_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_542), (2026, 3, 30));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    fn dates_before_the_common_era_keep_four_digits() {
         assert_eq!(format_date(-719_468), "0000-03-01");
     }
 
