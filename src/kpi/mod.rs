@@ -163,7 +163,7 @@ fn observe(ctx: &Context<'_>, unit: &mut Unit, run: &[EventRow], s: &mut Scratch
 
 /// The figures every unit shares: monthly counts, outcomes, survival.
 fn add_user(ctx: &Context<'_>, unit: &mut Unit, user: u32, cohort: usize, first_day: i32, s: &mut Scratch) {
-    unit.first_month = unit.first_month.min(Some(cohort)).or(Some(cohort));
+    unit.first_month = Some(unit.first_month.map_or(cohort, |first| first.min(cohort)));
     ctx.slots.of(&ctx.ds.segments, user, &mut s.slots);
     unit.outcome_plan.hits(&ctx.index, user, first_day, &mut s.hits);
     for &slot in &s.slots {
@@ -257,6 +257,8 @@ fn unit_rows(ctx: &Context<'_>, id: &str, unit: &Unit, truncated: &dyn Fn(usize)
 /// Survival by arm and impact, for every product with assignments.
 fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], t: &mut Tables) {
     let ds = ctx.ds;
+    let valued: rustc_hash::FxHashSet<u32> =
+        ds.outcomes.iter().filter(|o| o.value.is_some()).map(|o| o.outcome).collect();
     for group in ds.assignments.chunk_by(|a, b| a.project == b.project) {
         let project = &ds.catalog[group[0].project as usize];
         let unit = &units[group[0].project as usize];
@@ -276,7 +278,9 @@ fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], t: &m
                 t.survival.extend(rows);
                 t.survival_summary.push(summary);
             }
-            let has_values = code.is_some_and(|c| ds.outcomes.iter().any(|o| o.outcome == c && o.value.is_some()));
+            let has_values = code.is_some_and(|c| valued.contains(&c));
+            // On the full arms, the same for every window and metric.
+            let logrank = crate::stats::logrank(&treated, &control);
             for window in &unit.outcome_plan.windows {
                 let question = impact::Question {
                     project_id: &project.id,
@@ -286,7 +290,7 @@ fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], t: &m
                     primary: config.and_then(|c| c.primary.as_ref()) == Some(&(outcome.clone(), *window)),
                     allocation: config.map_or(0.5, |c| c.allocation),
                     has_values,
-                    logrank: crate::stats::logrank(&treated, &control),
+                    logrank,
                 };
                 let mut rows = impact::rows(&question, group, &ctx.index, ds.as_of);
                 if let (Some(cost), Some(m)) = (project.annual_cost_eur, unit.monthly[0].as_ref()) {
