@@ -32,7 +32,8 @@ fn kpi(df: &DataFrame, project: &str, month: &str, segment: &str, kpi: &str) -> 
 }
 
 /// Accepted events (Europe/Paris): alpha: user 1 on 3 Sept and 25 Oct,
-/// user 2 on 3 Sept and 5 Oct; beta: user "003" on 10 Oct. Cut-off 31 Oct.
+/// user 2 on 3 Sept and 5 Oct; beta: user "003" on 10 Oct, user 2 on 20 Oct.
+/// Cut-off 31 Oct.
 #[test]
 fn reach_kpis_by_hand() {
     let out = run_tiny("run-reach");
@@ -52,12 +53,17 @@ fn reach_kpis_by_hand() {
     assert_eq!(kpi(&df, "alpha", oct, "region=Bretagne", "active_users"), Some(2.0));
     // beta starts in October: no September row.
     assert_eq!(kpi(&df, "beta", sept, "all", "events"), None);
+    assert_eq!(kpi(&df, "beta", oct, "all", "new_users"), Some(2.0));
     assert_eq!(kpi(&df, "beta", oct, "region=Normandie", "new_users"), Some(1.0));
-    // The portfolio counts user 1 once across products.
+    assert_eq!(kpi(&df, "beta", oct, "region=Bretagne", "new_users"), Some(1.0));
+    // The portfolio counts user 2, active in both products, once; its
+    // portfolio cohort is September, so October has one new user ("003").
     assert_eq!(kpi(&df, "_portfolio", oct, "all", "active_users"), Some(3.0));
     assert_eq!(kpi(&df, "_portfolio", oct, "all", "new_users"), Some(1.0));
-    assert_eq!(kpi(&df, "_portfolio", oct, "all", "events"), Some(3.0));
-    assert_eq!(kpi(&df, "_portfolio", oct, "all", "dau_mean"), Some(3.0 / 31.0));
+    assert_eq!(kpi(&df, "_portfolio", oct, "all", "returning_users"), Some(2.0));
+    assert_eq!(kpi(&df, "_portfolio", oct, "all", "events"), Some(4.0));
+    // User-days in October: 5 (user 2), 10 ("003"), 20 (user 2), 25 (user 1).
+    assert_eq!(kpi(&df, "_portfolio", oct, "all", "dau_mean"), Some(4.0 / 31.0));
 }
 
 #[test]

@@ -18,7 +18,7 @@ fn every_row_is_accounted_for() {
     let expected = [
         ("projects.csv", [6, 2, 4, 0, 0]),
         ("users.csv", [4, 3, 1, 0, 0]),
-        ("usage/a.csv", [11, 4, 5, 1, 1]),
+        ("usage/a.csv", [12, 5, 5, 1, 1]),
         ("usage/b.ndjson", [3, 1, 0, 1, 1]),
         ("outcomes.csv", [8, 2, 3, 1, 2]),
         ("assignments.csv", [6, 2, 3, 0, 1]),
