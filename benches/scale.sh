@@ -38,16 +38,18 @@ cargo build --release --quiet
 pilot=$("$JAUGE" generate --out "$BENCH/pilot" --users 20000)
 events_per_user=$(awk '{ print $2 / $5 }' <<<"$pilot")
 
-# "wall seconds<TAB>peak GiB" from a /usr/bin/time -v report.
+# "wall seconds<TAB>peak GiB<TAB>CPU seconds (user + system)" from a
+# /usr/bin/time -v report.
 measures() {
     awk -F': ' '
         /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
         /Maximum resident set size/ { kb = $2 }
-        END { printf "%.1f\t%.2f\n", s, kb / 1048576 }' "$1"
+        /User time|System time/ { cpu += $2 }
+        END { printf "%.1f\t%.2f\t%.1f\n", s, kb / 1048576, cpu }' "$1"
 }
 
 if [ ! -f "$RESULTS" ]; then
-    printf 'date\tsize_M\tevents\tusers\tgenerate_s\tjauge_s\tjauge_peak_gib\tduckdb_s\tduckdb_peak_gib\tratio_jauge_duckdb\tequal\tjauge_stages\tversions\n' \
+    printf 'date\tsize_M\tevents\tusers\tgenerate_s\tjauge_s\tjauge_peak_gib\tduckdb_s\tduckdb_peak_gib\tratio_jauge_duckdb\tequal\tjauge_stages\tversions\tload_before\tjauge_cpu_s\tduckdb_cpu_s\n' \
         >"$RESULTS"
 fi
 versions="jauge $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet -- src 2>/dev/null || echo '+dirty'), duckdb $("$PY" -c 'import duckdb; print(duckdb.__version__)')"
@@ -67,11 +69,13 @@ for size in $SIZES; do
     mkdir -p "$run"
 
     echo "scale: $size M: jauge run" >&2
+    load_before=$(cut -d' ' -f1 /proc/loadavg)
     if ! /usr/bin/time -v -o "$run/jauge.time" "$JAUGE" run --config "$data/bench.toml" --out "$run/jauge" --quiet; then
         echo "scale: $size M: jauge run failed, see $run/jauge.time" >&2
         exit 1
     fi
     echo "scale: $size M: duckdb" >&2
+    load_before="$load_before/$(cut -d' ' -f1 /proc/loadavg)"
     rm -rf "$run/duckdb" "$run/duckdb-tmp"
     /usr/bin/time -v -o "$run/duckdb.time" "$PY" benches/peer.py compute "$data" "$run/jauge/manifest.json" "$run/duckdb"
     echo "scale: $size M: comparing" >&2
@@ -81,22 +85,22 @@ for size in $SIZES; do
         equal=NO
     fi
 
-    IFS=$'\t' read -r jauge_s jauge_gib <<<"$(measures "$run/jauge.time")"
-    IFS=$'\t' read -r duckdb_s duckdb_gib <<<"$(measures "$run/duckdb.time")"
+    IFS=$'\t' read -r jauge_s jauge_gib jauge_cpu <<<"$(measures "$run/jauge.time")"
+    IFS=$'\t' read -r duckdb_s duckdb_gib duckdb_cpu <<<"$(measures "$run/duckdb.time")"
     ratio=$(awk -v j="$jauge_s" -v d="$duckdb_s" 'BEGIN { printf "%.2f", j / d }')
     events=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["totals"]["usage"]["rows_read"])' \
         "$run/jauge/manifest.json" 2>/dev/null || echo '?')
     stages=$("$PY" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["timings"], separators=(",", ":")))' \
         "$run/jauge/manifest.json")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$size" "$events" \
-        "$users" "$generate_s" "$jauge_s" "$jauge_gib" "$duckdb_s" "$duckdb_gib" "$ratio" "$equal" "$stages" \
-        "$versions" >>"$RESULTS"
-    rows+=("$(printf '%6s M %11s %9s %14s %9s %15s %7s %7s' "$size" "$events" "$jauge_s" "$jauge_gib" "$duckdb_s" \
-        "$duckdb_gib" "$ratio" "$equal")")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" \
+        "$size" "$events" "$users" "$generate_s" "$jauge_s" "$jauge_gib" "$duckdb_s" "$duckdb_gib" "$ratio" "$equal" \
+        "$stages" "$versions" "$load_before" "$jauge_cpu" "$duckdb_cpu" >>"$RESULTS"
+    rows+=("$(printf '%6s M %11s %9s %14s %9s %15s %7s %7s %11s %12s' "$size" "$events" "$jauge_s" "$jauge_gib" \
+        "$duckdb_s" "$duckdb_gib" "$ratio" "$equal" "$jauge_cpu" "$duckdb_cpu")")
 done
 
 echo
-printf '%8s %11s %9s %14s %9s %15s %7s %7s\n' size events "jauge s" "jauge peak GiB" "duckdb s" "duckdb peak GiB" \
-    ratio equal
+printf '%8s %11s %9s %14s %9s %15s %7s %7s %11s %12s\n' size events "jauge s" "jauge peak GiB" "duckdb s" \
+    "duckdb peak GiB" ratio equal "jauge cpu s" "duckdb cpu s"
 printf '%s\n' "${rows[@]}"
-echo "(ratio = jauge s / duckdb s; every run is appended to $RESULTS)"
+echo "(s: wall seconds; ratio = jauge s / duckdb s; cpu s = user + system; every run is appended to $RESULTS)"
