@@ -174,7 +174,13 @@ fn no_recoverable_cell(t: &Tables) -> Result<(), String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed seed keeps CI reproducible; change it to explore other cases.
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(2026),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn nothing_small_and_nothing_recoverable(users in proptest::collection::vec(user(), 1..30), case in 0usize..1_000_000) {
