@@ -97,7 +97,7 @@ fn stages(c: &mut Criterion) {
         let s = restricted(&settings, f);
         let assignments = if f.trials { Vec::new() } else { std::mem::take(&mut ds.assignments) };
         let segments = if f.segments { Vec::new() } else { std::mem::take(&mut ds.segments) };
-        group.bench_function(format!("compute/{}", f.name), |b| b.iter(|| kpi::compute(&ds, &s)));
+        group.bench_function(format!("compute/{}", f.name), |b| b.iter(|| kpi::compute(&ds, &s).expect("compute")));
         if !f.trials {
             ds.assignments = assignments;
         }
@@ -106,7 +106,7 @@ fn stages(c: &mut Criterion) {
         }
     }
 
-    let tables = kpi::compute(&ds, &settings);
+    let tables = kpi::compute(&ds, &settings).expect("compute");
     group.bench_function("protect", |b| {
         b.iter_batched(|| tables.clone(), |mut t| privacy::protect(&mut t, settings.min_cell), BatchSize::LargeInput)
     });

@@ -258,6 +258,14 @@ pub struct Settings {
     /// The cut-off asked for on the command line (day number).
     #[serde(skip)]
     pub as_of: Option<i32>,
+    /// Usage events held in memory before they are spilled to disk
+    /// (`ingest::store`); not in the TOML: the default suits any machine,
+    /// and tests lower it to exercise the spill.
+    #[serde(skip)]
+    pub memory_events: usize,
+    /// Where they are spilled: the system's temporary folder (`TMPDIR`).
+    #[serde(skip)]
+    pub spill_dir: PathBuf,
 }
 
 impl Settings {
@@ -394,6 +402,8 @@ fn resolve(raw: RawConfig, path: &Path, dir: &Path, sha: String) -> Result<Setti
         projects,
         month: None,
         as_of: None,
+        memory_events: crate::ingest::store::DEFAULT_BUDGET,
+        spill_dir: std::env::temp_dir(),
     })
 }
 

@@ -32,6 +32,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The temporary folder where large usage inputs are spilled cannot be
+    /// written.
+    #[error("{path}: cannot spill usage events to disk: {source}")]
+    Spill {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{context}: {source}")]
     Polars {
         context: String,
@@ -62,6 +70,10 @@ impl Error {
     pub fn hint(&self) -> Option<&str> {
         match self {
             Error::Config { hint, .. } | Error::Input { hint, .. } | Error::Usage { hint, .. } => hint.as_deref(),
+            Error::Spill { .. } => Some(
+                "large usage inputs are spilled to the temporary folder, about 24 bytes per event; \
+                 set TMPDIR to a folder with room",
+            ),
             _ => None,
         }
     }

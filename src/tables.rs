@@ -155,7 +155,7 @@ pub struct Reconciliation {
 }
 
 /// Every output table of a run, after disclosure control.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tables {
     pub kpis: Vec<KpiRow>,
     pub retention: Vec<RetentionRow>,

@@ -71,7 +71,7 @@ fn pipeline(users: &[User], case: usize) -> Tables {
     write_dataset(&dir, users);
     let settings = Settings::from_bytes(&dir.join("jauge.toml"), CONFIG.as_bytes()).unwrap();
     let ds = jauge::ingest::load(&settings).unwrap();
-    let mut tables = jauge::kpi::compute(&ds, &settings);
+    let mut tables = jauge::kpi::compute(&ds, &settings).unwrap();
     jauge::privacy::protect(&mut tables, K);
     tables
 }

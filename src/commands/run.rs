@@ -19,7 +19,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let settings = Settings::load(&args.source)?;
     let mut stages = Stages::new(v);
     let ds = stages.run("load", "loading and validating the inputs", || ingest::load(&settings))?;
-    let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings));
+    let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings))?;
     let outages = quality::outages(&tables.kpis);
     let suppressed =
         stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, settings.min_cell));

@@ -8,6 +8,7 @@ pub mod cells;
 pub mod parse;
 pub mod read;
 pub mod reject;
+pub mod store;
 pub mod validate;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -19,6 +20,7 @@ use crate::tz::{self, TzTable};
 use cells::CellRules;
 use parse::UserKey;
 use reject::FileLedger;
+use store::{EventStore, Events};
 use validate::{FileRead, Interner, UserCodes};
 
 /// The segment value of a user without a row in `users` or with an empty
@@ -106,7 +108,6 @@ pub struct Segment {
 }
 
 /// The working state while the inputs are read.
-#[derive(Default)]
 pub struct Staging {
     pub catalog_index: FxHashMap<String, u32>,
     pub users: UserCodes,
@@ -114,7 +115,7 @@ pub struct Staging {
     pub segments: Vec<SegmentStage>,
     pub event_names: Interner,
     pub outcome_names: Interner,
-    pub events: Vec<EventRow>,
+    pub events: EventStore,
     pub outcomes: Vec<OutcomeRow>,
     pub assignments: Vec<Assignment>,
     pub latest_usage: Option<i64>,
@@ -128,8 +129,13 @@ pub struct Dataset {
     pub users: Vec<UserKey>,
     pub event_names: Vec<String>,
     pub outcome_names: Vec<String>,
-    /// Accepted events up to `as_of`, sorted by project, user, instant, event.
-    pub events: Vec<EventRow>,
+    /// Accepted events up to `as_of`, in partitions by user, each sorted by
+    /// project, user, instant, event.
+    pub events: Events,
+    /// The earliest local day of `events`, none when there is no event.
+    pub first_day: Option<i32>,
+    /// Per user code, whether the user has an event in `events`.
+    pub active_users: Vec<bool>,
     /// Accepted outcomes up to `as_of`, sorted by user, outcome, day.
     pub outcomes: Vec<OutcomeRow>,
     /// Accepted assignments up to `as_of`, sorted by project, user.
@@ -170,8 +176,19 @@ impl Spans {
 /// Reads and validates every input of `settings`.
 pub fn load(settings: &Settings) -> Result<Dataset> {
     let report_tz = TzTable::new(settings.timezone);
-    let mut stage =
-        Staging { segments: settings.segments.iter().map(|_| SegmentStage::default()).collect(), ..Staging::default() };
+    let mut stage = Staging {
+        catalog_index: FxHashMap::default(),
+        users: UserCodes::default(),
+        user_rows: FxHashSet::default(),
+        segments: settings.segments.iter().map(|_| SegmentStage::default()).collect(),
+        event_names: Interner::default(),
+        outcome_names: Interner::default(),
+        events: EventStore::new(settings.memory_events, settings.spill_dir.clone()),
+        outcomes: Vec::new(),
+        assignments: Vec::new(),
+        latest_usage: None,
+        files_read: 0,
+    };
     let mut ledgers: Vec<FileLedger> = Vec::new();
     let mut catalog = Vec::new();
     let mut spans: FxHashMap<InputKind, Spans> = FxHashMap::default();
@@ -181,7 +198,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         for file in &files {
             let ledger = FileLedger::new(spec.kind.name(), settings.relative(&file.path), file_sha256(&file.path)?);
             let start = match spec.kind {
-                InputKind::Usage => stage.events.len() as u64,
+                InputKind::Usage => stage.events.pushed(),
                 InputKind::Outcomes => stage.outcomes.len() as u64,
                 _ => 0,
             };
@@ -273,9 +290,15 @@ fn finish(
     as_of: i32,
 ) -> Result<Dataset> {
     let mut latest = Vec::new();
-    let mut events = std::mem::take(&mut stage.events);
-    if let Some(spans) = spans.get(&InputKind::Usage) {
-        latest.push((InputKind::Usage, settle_events(&mut events, spans, &mut ledgers, report_tz, as_of)));
+    let n_users = stage.users.keys.len();
+    let mut settled = Settled { first_day: None, latest: None, active_users: vec![false; n_users] };
+    let events = stage.events.settle(|rows| {
+        if let Some(spans) = spans.get(&InputKind::Usage) {
+            settle_events(rows, spans, &mut ledgers, report_tz, as_of, &mut settled);
+        }
+    })?;
+    if spans.contains_key(&InputKind::Usage) {
+        latest.push((InputKind::Usage, settled.latest));
     }
     let mut outcomes = std::mem::take(&mut stage.outcomes);
     if let Some(spans) = spans.get(&InputKind::Outcomes) {
@@ -294,7 +317,6 @@ fn finish(
         rejects.append(&mut ledger.rejects);
     }
     rejects.sort_by(|a, b| (&a.input, &a.file, a.row).cmp(&(&b.input, &b.file, b.row)));
-    let n_users = stage.users.keys.len();
     let segments =
         settings.segments.iter().zip(stage.segments).map(|(name, s)| resolve_segment(name, s, n_users)).collect();
     Ok(Dataset {
@@ -303,6 +325,8 @@ fn finish(
         event_names: stage.event_names.values,
         outcome_names: stage.outcome_names.values,
         events,
+        first_day: settled.first_day,
+        active_users: settled.active_users,
         outcomes,
         assignments,
         segments,
@@ -324,20 +348,27 @@ fn resolve_segment(name: &str, mut stage: SegmentStage, n_users: usize) -> Segme
     Segment { name: name.to_owned(), values: stage.values.values, by_user }
 }
 
+/// What settling the events' partitions finds.
+struct Settled {
+    first_day: Option<i32>,
+    /// The latest day seen, after the cut-off too.
+    latest: Option<i32>,
+    active_users: Vec<bool>,
+}
+
 /// Sets rows after `as_of` aside, drops exact duplicates (the first in
 /// reading order stays) and replaces the reading order by the local day.
-/// Returns the latest day seen.
 fn settle_events(
     events: &mut Vec<EventRow>,
     spans: &Spans,
     ledgers: &mut [FileLedger],
     report_tz: &TzTable,
     as_of: i32,
-) -> Option<i32> {
-    let mut latest = None;
+    settled: &mut Settled,
+) {
     events.retain(|e| {
         let day = report_tz.local_day(e.at);
-        latest = latest.max(Some(day));
+        settled.latest = settled.latest.max(Some(day));
         let keep = day <= as_of;
         if !keep {
             ledgers[spans.ledger_of(u64::from(e.low()))].counts.after_cutoff += 1;
@@ -358,8 +389,9 @@ fn settle_events(
     for e in events.iter_mut() {
         let day = report_tz.local_day(e.at);
         e.tail = (e.tail & !0xFFFF_FFFF) | u64::from(day as u32);
+        settled.first_day = Some(settled.first_day.map_or(day, |d| d.min(day)));
+        settled.active_users[e.user() as usize] = true;
     }
-    latest
 }
 
 /// Sorting a hundred million rows is the costliest step of loading: both

@@ -5,7 +5,7 @@
 //! that with the parsers of `parse`.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Cursor, Read};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
@@ -128,28 +128,125 @@ pub fn for_each_chunk(file: &SourceFile, mut each: impl FnMut(DataFrame, usize) 
             }
             Ok(())
         }
-        Format::Csv { separator } => each(normalise(read_csv(&file.path, separator)?, &file.path)?, 0),
-        Format::Ndjson => each(normalise(read_ndjson(&file.path)?, &file.path)?, 0),
+        Format::Csv { separator } => {
+            let mut offset = 0;
+            for_each_block(&file.path, Records::Csv, BLOCK_BYTES, |bytes| {
+                let df = normalise(read_csv(bytes, separator, &file.path)?, &file.path)?;
+                let rows = df.height();
+                each(df, offset)?;
+                offset += rows;
+                Ok(())
+            })
+        }
+        Format::Ndjson => {
+            let mut offset = 0;
+            for_each_block(&file.path, Records::Lines, BLOCK_BYTES, |bytes| {
+                let df = normalise(read_ndjson(bytes, &file.path)?, &file.path)?;
+                let rows = df.height();
+                each(df, offset)?;
+                offset += rows;
+                Ok(())
+            })
+        }
     }
 }
 
-fn read_csv(path: &Path, separator: u8) -> Result<DataFrame> {
+fn read_csv(bytes: Vec<u8>, separator: u8, path: &Path) -> Result<DataFrame> {
     CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .map_parse_options(|o| o.with_separator(separator))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|r| r.finish())
+        .into_reader_with_file_handle(Cursor::new(bytes))
+        .finish()
         .map_err(|e| read_error(path, e))
 }
 
-fn read_ndjson(path: &Path) -> Result<DataFrame> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    JsonReader::new(file)
+fn read_ndjson(bytes: Vec<u8>, path: &Path) -> Result<DataFrame> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(DataFrame::empty());
+    }
+    JsonReader::new(Cursor::new(bytes))
         .with_json_format(JsonFormat::JsonLines)
         .infer_schema_len(NonZeroUsize::new(100_000))
         .finish()
         .map_err(|e| read_error(path, e))
+}
+
+/// Bytes of a text file read at a time: bounds the memory of one read
+/// whatever the file's size.
+const BLOCK_BYTES: usize = 64 << 20;
+
+/// How a text file's records end.
+#[derive(Clone, Copy, PartialEq)]
+enum Records {
+    /// CSV with a header row: a newline ends a record unless it is inside
+    /// quotes (RFC 4180 doubles a quote inside quotes, so the parity of the
+    /// quotes seen says whether a newline is inside).
+    Csv,
+    /// NDJSON: every newline ends a record.
+    Lines,
+}
+
+/// Calls `each` with consecutive blocks of whole records of the file, each
+/// CSV block led by the header row; at least once, so an empty file still
+/// has its columns checked.
+fn for_each_block(
+    path: &Path,
+    records: Records,
+    block_bytes: usize,
+    mut each: impl FnMut(Vec<u8>) -> Result<()>,
+) -> Result<()> {
+    let io = |e| Error::io(path, e);
+    let mut file = File::open(path).map_err(io)?;
+    let mut pending: Vec<u8> = Vec::new();
+    let mut ended = fill(&mut file, &mut pending, block_bytes).map_err(io)?;
+    let mut header = Vec::new();
+    if records == Records::Csv {
+        header = loop {
+            let first = record_ends(&pending, records).next();
+            if let Some(end) = first {
+                break pending.drain(..end).collect();
+            }
+            if ended {
+                break std::mem::take(&mut pending);
+            }
+            ended = fill(&mut file, &mut pending, block_bytes).map_err(io)?;
+        };
+    }
+    let mut called = false;
+    loop {
+        let end = if ended { Some(pending.len()) } else { record_ends(&pending, records).last() };
+        if let Some(end) = end.filter(|end| *end > 0 || !called) {
+            let mut block = Vec::with_capacity(header.len() + end);
+            block.extend_from_slice(&header);
+            block.extend(pending.drain(..end));
+            each(block)?;
+            called = true;
+        }
+        if ended {
+            return Ok(());
+        }
+        ended = fill(&mut file, &mut pending, block_bytes).map_err(io)?;
+    }
+}
+
+/// Appends up to `block_bytes` of the file to `pending`; true at its end.
+fn fill(file: &mut File, pending: &mut Vec<u8>, block_bytes: usize) -> std::io::Result<bool> {
+    let read = file.by_ref().take(block_bytes as u64).read_to_end(pending)?;
+    Ok(read < block_bytes)
+}
+
+/// The ends (after the newline) of the whole records of `bytes`.
+fn record_ends(bytes: &[u8], records: Records) -> impl Iterator<Item = usize> + '_ {
+    let mut quoted = false;
+    memchr::memchr2_iter(b'"', b'\n', bytes).filter_map(move |i| {
+        if bytes[i] == b'"' {
+            quoted = records == Records::Csv && !quoted;
+            None
+        } else {
+            (!quoted).then_some(i + 1)
+        }
+    })
 }
 
 /// Header names trimmed (and a byte-order mark dropped), single chunks, and
@@ -293,4 +390,61 @@ pub fn check_columns(df: &DataFrame, path: &Path, required: &[&str], input: &str
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(text: &str, records: Records, block_bytes: usize) -> Vec<String> {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        for_each_block(file.path(), records, block_bytes, |b| {
+            out.push(String::from_utf8(b).unwrap());
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    const CSV: &str = "id,note\r\n1,\"two\nlines\"\r\n2,\"a \"\"quote\"\"\"\n3,last";
+
+    #[test]
+    fn csv_blocks_end_on_records_outside_quotes_and_repeat_the_header() {
+        for block_bytes in [1, 3, 7, 16, 1 << 20] {
+            let got = blocks(CSV, Records::Csv, block_bytes);
+            let bodies: String =
+                got.iter().map(|b| b.strip_prefix("id,note\r\n").expect("led by the header")).collect();
+            assert_eq!(bodies, &CSV["id,note\r\n".len()..], "block of {block_bytes} bytes");
+            let rows: usize =
+                got.iter().map(|b| read_csv(b.as_bytes().to_vec(), b',', Path::new("t")).unwrap().height()).sum();
+            assert_eq!(rows, 3, "block of {block_bytes} bytes");
+        }
+    }
+
+    #[test]
+    fn a_small_block_keeps_a_quoted_newline_in_its_cell() {
+        let got = blocks(CSV, Records::Csv, 4);
+        let df = read_csv(got[0].as_bytes().to_vec(), b',', Path::new("t")).unwrap();
+        assert_eq!(df.column("note").unwrap().str().unwrap().get(0), Some("two\nlines"));
+    }
+
+    #[test]
+    fn a_header_only_csv_is_read_once() {
+        assert_eq!(blocks("id,note\n", Records::Csv, 3), vec!["id,note\n".to_owned()]);
+    }
+
+    #[test]
+    fn ndjson_blocks_end_on_newlines_whatever_the_quotes() {
+        let text = "{\"a\":\"x\\\"\"}\n{\"a\":\"y\"}\n{\"a\":\"z\"}\n";
+        for block_bytes in [1, 5, 1 << 20] {
+            let got = blocks(text, Records::Lines, block_bytes);
+            assert_eq!(got.concat(), text);
+            assert!(got.iter().all(|b| b.ends_with('\n')), "{got:?}");
+            let rows: usize =
+                got.into_iter().map(|b| read_ndjson(b.into_bytes(), Path::new("t")).unwrap().height()).sum();
+            assert_eq!(rows, 3);
+        }
+    }
 }

@@ -192,7 +192,7 @@ pub fn read_usage(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
                 let user = cells::user_key(user.get(i), "user_id")?;
                 let at = f.rules.instant(at.get(i), "occurred_at")?;
                 let event = cells::required_text(event.get(i), "event")?;
-                let seq = t.events.len() as u64;
+                let seq = t.events.pushed();
                 let user = t.users.code(user);
                 let event = u64::from(t.event_names.intern(&event));
                 t.events.push(EventRow {
@@ -205,7 +205,7 @@ pub fn read_usage(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
             })();
             f.settle(df, i, offset, result);
         }
-        Ok(())
+        t.events.check()
     })
 }
 

@@ -1,7 +1,8 @@
-//! The compute engine: one pass over the sorted events, one (product, user)
-//! run at a time, feeds every KPI family; the portfolio is computed from a
-//! compact list of distinct (user, day) pairs, and segments add to one slot
-//! per value, so no row is ever copied per segment or for the portfolio.
+//! The compute engine: one pass over the sorted events, partition by
+//! partition and one (product, user) run at a time, feeds every KPI family;
+//! the portfolio is computed from a compact list of distinct (user, day)
+//! pairs of each partition, and segments add to one slot per value, so no
+//! row is ever copied per segment or for the portfolio.
 //!
 //! Not responsible for disclosure control (`privacy`) or writing (`output`).
 
@@ -22,6 +23,7 @@ pub mod survival;
 use rayon::slice::ParallelSliceMut;
 
 use crate::config::Settings;
+use crate::error::Result;
 use crate::ingest::{Dataset, EventRow, Project};
 use crate::tables::Tables;
 use crate::tz::TzTable;
@@ -79,10 +81,11 @@ struct Scratch {
     hits: Vec<bool>,
 }
 
-/// Every figure of SPEC section 4, before disclosure control.
-pub fn compute(ds: &Dataset, settings: &Settings) -> Tables {
-    let Some(first_day) = ds.events.iter().map(EventRow::day).min() else {
-        return Tables::default();
+/// Every figure of SPEC section 4, before disclosure control. Fails only
+/// when spilled events cannot be read back.
+pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
+    let Some(first_day) = ds.first_day else {
+        return Ok(Tables::default());
     };
     let ctx = Context {
         ds,
@@ -100,17 +103,23 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Tables {
             Unit::new(plan, funnel_plan(ds, settings, &p.id), &ctx.cal, ctx.slots.len())
         })
         .collect();
-    let mut user_days: Vec<u64> = Vec::new();
-    let mut scratch = Scratch::default();
-    for run in ds.events.chunk_by(|a, b| a.key == b.key) {
-        let unit = &mut units[run[0].project() as usize];
-        observe(&ctx, unit, run, &mut scratch);
-        let user = u64::from(run[0].user()) << 32;
-        user_days.extend(scratch.days.iter().map(|d| user | *d as u64));
-    }
     let portfolio_plan = outcome_plan(ds, &settings.default_outcomes, &settings.default_windows);
     let mut portfolio = Unit::new(portfolio_plan, None, &ctx.cal, ctx.slots.len());
-    observe_portfolio(&ctx, &mut portfolio, &mut units, user_days);
+    let mut user_days: Vec<u64> = Vec::new();
+    let mut scratch = Scratch::default();
+    // A partition holds every event of its users, so each user's figures,
+    // the portfolio's included, are complete within it.
+    ds.events.for_each_part(|rows| {
+        user_days.clear();
+        for run in rows.chunk_by(|a, b| a.key == b.key) {
+            let unit = &mut units[run[0].project() as usize];
+            observe(&ctx, unit, run, &mut scratch);
+            let user = u64::from(run[0].user()) << 32;
+            user_days.extend(scratch.days.iter().map(|d| user | *d as u64));
+        }
+        observe_portfolio(&ctx, &mut portfolio, &mut user_days, &mut scratch);
+    })?;
+    add_product_events(&mut portfolio, &units);
     let mut tables = Tables::default();
     let truncated = truncated_first_months(&ds.catalog, &units, &ctx.cal);
     for (p, unit) in ds.catalog.iter().zip(&units) {
@@ -123,7 +132,7 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Tables {
     unit_rows(&ctx, PORTFOLIO, &portfolio, &|c| truncated.iter().any(|t| t.1 == c), &mut tables);
     randomized_rows(&ctx, settings, &units, &mut tables);
     sort(&mut tables);
-    tables
+    Ok(tables)
 }
 
 fn outcome_plan(ds: &Dataset, outcomes: &[String], windows: &[i32]) -> outcomes::Plan {
@@ -194,21 +203,25 @@ fn month_counts(cal: &Calendar, days: &[usize], out: &mut Vec<(usize, u64)>) {
 }
 
 /// `_portfolio`: a user counts once across products; its cohort is the month
-/// of its first event in any product. Events are the products' sums.
-fn observe_portfolio(ctx: &Context<'_>, portfolio: &mut Unit, units: &mut [Unit], mut user_days: Vec<u64>) {
+/// of its first event in any product. `user_days` holds (user, day index)
+/// pairs of one partition's users.
+fn observe_portfolio(ctx: &Context<'_>, portfolio: &mut Unit, user_days: &mut [u64], s: &mut Scratch) {
     user_days.par_sort_unstable();
-    user_days.dedup();
-    let mut s = Scratch::default();
     for run in user_days.chunk_by(|a, b| a >> 32 == b >> 32) {
         let user = (run[0] >> 32) as u32;
         s.days.clear();
         s.days.extend(run.iter().map(|v| (*v as u32) as usize));
+        s.days.dedup();
         month_counts(&ctx.cal, &s.days, &mut s.months);
         s.months.iter_mut().for_each(|m| m.1 = 0);
         let first_day = ctx.cal.first_month + s.days[0] as i32;
-        add_user(ctx, portfolio, user, ctx.cal.month_index(first_day), first_day, &mut s);
+        add_user(ctx, portfolio, user, ctx.cal.month_index(first_day), first_day, s);
     }
-    for unit in units.iter() {
+}
+
+/// The portfolio's events are the products' sums.
+fn add_product_events(portfolio: &mut Unit, units: &[Unit]) {
+    for unit in units {
         for (slot, monthly) in unit.monthly.iter().enumerate() {
             let (Some(m), Some(total)) = (monthly, portfolio.monthly[slot].as_mut()) else { continue };
             total.events.iter_mut().zip(&m.events).for_each(|(t, e)| *t += e);

@@ -26,7 +26,7 @@ pub fn id_coverage(ds: &Dataset, settings: &Settings) -> Vec<IdCoverage> {
     let with_outcome: FxHashSet<u32> = ds.outcomes.iter().map(|o| o.user).collect();
     let has_users = settings.input(InputKind::Users).is_some();
     let inputs: [(&str, FxHashSet<u32>); 4] = [
-        ("usage", ds.events.iter().map(|e| e.user()).collect()),
+        ("usage", (0..ds.active_users.len() as u32).filter(|u| ds.active_users[*u as usize]).collect()),
         ("outcomes", with_outcome.clone()),
         ("assignments", ds.assignments.iter().map(|a| a.user).collect()),
         ("users", ds.user_rows.clone()),

@@ -1,0 +1,233 @@
+//! Where the accepted usage events wait between reading and compute. They
+//! are split by user into `PARTS` partitions, so that every figure of a user
+//! (reach, retention, funnels, outcomes, the portfolio's distinct users) can
+//! be computed from its partition alone. Past a budget of events held in
+//! memory, the partitions are spilled to a temporary folder and, from then
+//! on, only one partition is in memory at a time: memory grows with the
+//! number of users, not with the number of events.
+//!
+//! Not responsible for what an event means: `mod.rs` settles the cut-off and
+//! the duplicates of each partition, `kpi` reads them.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::EventRow;
+use crate::error::{Error, Result};
+
+/// Enough partitions that a billion events make parts of about 90 MB.
+pub const PARTS: usize = 256;
+
+/// Events held in memory before spilling: 8 Mi events, 192 MiB.
+pub const DEFAULT_BUDGET: usize = 8 << 20;
+
+const ROW_BYTES: usize = 24;
+
+/// The events as they are read, in reading order within each partition.
+pub struct EventStore {
+    parts: Vec<Vec<EventRow>>,
+    spill: Option<Spill>,
+    /// The first error met while spilling; reported by `check`, since
+    /// `push` is called for each row and cannot fail.
+    error: Option<Error>,
+    held: usize,
+    budget: usize,
+    dir: PathBuf,
+    pushed: u64,
+}
+
+/// The partitions' files and their writers, once spilled.
+struct Spill {
+    dir: tempfile::TempDir,
+    writers: Vec<BufWriter<File>>,
+}
+
+impl EventStore {
+    /// Holds up to `budget` events in memory, then spills into a new
+    /// folder in `dir`.
+    pub fn new(budget: usize, dir: PathBuf) -> EventStore {
+        EventStore { parts: vec![Vec::new(); PARTS], spill: None, error: None, held: 0, budget, dir, pushed: 0 }
+    }
+
+    /// How many events were pushed: the next event's reading order.
+    pub fn pushed(&self) -> u64 {
+        self.pushed
+    }
+
+    pub fn push(&mut self, row: EventRow) {
+        self.pushed += 1;
+        let part = row.user() as usize % PARTS;
+        match &mut self.spill {
+            Some(spill) if self.error.is_none() => {
+                if let Err(e) = spill.write(part, &row) {
+                    self.error = Some(e);
+                }
+            }
+            Some(_) => {}
+            None => {
+                self.parts[part].push(row);
+                self.held += 1;
+                if self.held >= self.budget
+                    && let Err(e) = self.spill_all()
+                {
+                    self.error = Some(e);
+                    self.budget = usize::MAX;
+                }
+            }
+        }
+    }
+
+    /// The first error met while spilling, if any.
+    pub fn check(&mut self) -> Result<()> {
+        self.error.take().map_or(Ok(()), Err)
+    }
+
+    fn spill_all(&mut self) -> Result<()> {
+        let mut spill = Spill::create(&self.dir)?;
+        for (part, rows) in self.parts.iter_mut().enumerate() {
+            for row in rows.iter() {
+                spill.write(part, row)?;
+            }
+            *rows = Vec::new();
+        }
+        self.held = 0;
+        self.spill = Some(spill);
+        Ok(())
+    }
+
+    /// Applies `settle` to each partition in turn, and keeps the result
+    /// where the partition was: in memory, or back in its file.
+    pub fn settle(mut self, mut settle: impl FnMut(&mut Vec<EventRow>)) -> Result<Events> {
+        self.check()?;
+        let Some(spill) = self.spill else {
+            let mut parts = self.parts;
+            parts.iter_mut().for_each(&mut settle);
+            return Ok(Events { parts: Parts::Memory(parts) });
+        };
+        let dir = spill.dir;
+        let mut paths = Vec::with_capacity(PARTS);
+        for (part, writer) in spill.writers.into_iter().enumerate() {
+            let path = part_path(dir.path(), part);
+            writer.into_inner().map_err(|e| spill_error(&path, e.into_error()))?;
+            let mut rows = read_part(&path)?;
+            settle(&mut rows);
+            write_part(&path, &rows)?;
+            paths.push(path);
+        }
+        Ok(Events { parts: Parts::Disk { _dir: dir, paths } })
+    }
+}
+
+impl Spill {
+    fn create(dir: &Path) -> Result<Spill> {
+        let dir = tempfile::Builder::new().prefix("jauge-events-").tempdir_in(dir).map_err(|e| spill_error(dir, e))?;
+        let writers = (0..PARTS)
+            .map(|part| {
+                let path = part_path(dir.path(), part);
+                let file = File::create(&path).map_err(|e| spill_error(&path, e))?;
+                Ok(BufWriter::with_capacity(32 << 10, file))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Spill { dir, writers })
+    }
+
+    fn write(&mut self, part: usize, row: &EventRow) -> Result<()> {
+        self.writers[part].write_all(&encode(row)).map_err(|e| spill_error(&part_path(self.dir.path(), part), e))
+    }
+}
+
+/// The settled events, partition by partition.
+pub struct Events {
+    parts: Parts,
+}
+
+enum Parts {
+    Memory(Vec<Vec<EventRow>>),
+    /// The folder is removed when the events are dropped.
+    Disk {
+        _dir: tempfile::TempDir,
+        paths: Vec<PathBuf>,
+    },
+}
+
+impl Events {
+    /// Calls `each` with every partition, one at a time.
+    pub fn for_each_part(&self, mut each: impl FnMut(&[EventRow])) -> Result<()> {
+        match &self.parts {
+            Parts::Memory(parts) => parts.iter().for_each(|p| each(p)),
+            Parts::Disk { paths, .. } => {
+                for path in paths {
+                    each(&read_part(path)?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the events went to disk.
+    pub fn spilled(&self) -> bool {
+        matches!(self.parts, Parts::Disk { .. })
+    }
+}
+
+fn part_path(dir: &Path, part: usize) -> PathBuf {
+    dir.join(format!("part-{part:03}.bin"))
+}
+
+fn spill_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Spill { path: path.display().to_string(), source }
+}
+
+fn encode(row: &EventRow) -> [u8; ROW_BYTES] {
+    let mut bytes = [0; ROW_BYTES];
+    bytes[..8].copy_from_slice(&row.key.to_le_bytes());
+    bytes[8..16].copy_from_slice(&row.at.to_le_bytes());
+    bytes[16..].copy_from_slice(&row.tail.to_le_bytes());
+    bytes
+}
+
+fn decode(bytes: &[u8]) -> EventRow {
+    let word = |i: usize| {
+        let mut w = [0; 8];
+        w.copy_from_slice(&bytes[i..i + 8]);
+        w
+    };
+    EventRow { key: u64::from_le_bytes(word(0)), at: i64::from_le_bytes(word(8)), tail: u64::from_le_bytes(word(16)) }
+}
+
+fn read_part(path: &Path) -> Result<Vec<EventRow>> {
+    let file = File::open(path).map_err(|e| spill_error(path, e))?;
+    let len = file.metadata().map_err(|e| spill_error(path, e))?.len() as usize;
+    let mut rows = Vec::with_capacity(len / ROW_BYTES);
+    let mut reader = BufReader::with_capacity(ROW_BYTES << 12, file);
+    let mut buf = vec![0; ROW_BYTES << 12];
+    loop {
+        let n = read_full(&mut reader, &mut buf).map_err(|e| spill_error(path, e))?;
+        rows.extend(buf[..n].chunks_exact(ROW_BYTES).map(decode));
+        if n < buf.len() {
+            return Ok(rows);
+        }
+    }
+}
+
+/// Fills `buf` unless the reader ends first; returns the bytes read.
+fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn write_part(path: &Path, rows: &[EventRow]) -> Result<()> {
+    let file = File::create(path).map_err(|e| spill_error(path, e))?;
+    let mut writer = BufWriter::with_capacity(ROW_BYTES << 12, file);
+    for row in rows {
+        writer.write_all(&encode(row)).map_err(|e| spill_error(path, e))?;
+    }
+    writer.flush().map_err(|e| spill_error(path, e))
+}
