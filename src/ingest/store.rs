@@ -24,6 +24,15 @@ pub const DEFAULT_BUDGET: usize = 8 << 20;
 
 const ROW_BYTES: usize = 24;
 
+/// Events one run can read: an event's reading order is 32 bits of its
+/// packed row.
+pub const MAX_EVENTS: u64 = 1 << 32;
+
+/// Whether `more` events can follow the `pushed` already read.
+pub fn has_room(pushed: u64, more: usize) -> bool {
+    pushed + more as u64 <= MAX_EVENTS
+}
+
 /// The events as they are read, in reading order within each partition.
 pub struct EventStore {
     parts: Vec<Vec<EventRow>>,
@@ -230,4 +239,23 @@ fn write_part(path: &Path, rows: &[EventRow]) -> Result<()> {
         writer.write_all(&encode(row)).map_err(|e| spill_error(path, e))?;
     }
     writer.flush().map_err(|e| spill_error(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_ends_where_the_reading_order_would_overflow_32_bits() {
+        assert!(has_room(0, 0));
+        assert!(has_room(MAX_EVENTS - 10, 10));
+        assert!(!has_room(MAX_EVENTS - 10, 11));
+        assert!(!has_room(MAX_EVENTS, 1));
+    }
+
+    #[test]
+    fn a_row_survives_its_disk_encoding() {
+        let row = EventRow { key: (7 << 32) | 123_456, at: -86_400_000_001, tail: (3 << 32) | u64::from(u32::MAX) };
+        assert_eq!(decode(&encode(&row)), row);
+    }
 }

@@ -11,9 +11,10 @@ use super::cells::{self, CellRules};
 use super::parse::UserKey;
 use super::read::{self, Field, SourceFile};
 use super::reject::{Failure, FileLedger, Reason};
+use super::store;
 use super::{Assignment, EventRow, OutcomeRow, Project, Staging};
 use crate::config::InputSpec;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// One file being read: where its rows go and how its cells are read.
 pub struct FileRead<'a> {
@@ -186,6 +187,9 @@ pub fn read_usage(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
     let names = ["project_id", "user_id", "occurred_at", "event"];
     f.each_chunk(&names, |f, df, offset| {
         let [project, user, at, event] = f.fields(df, names);
+        if !store::has_room(t.events.pushed(), df.height()) {
+            return Err(too_many_events(&f.file.path));
+        }
         for i in 0..df.height() {
             let result = (|| {
                 let project = project_code(&t.catalog_index, project.get(i))?;
@@ -207,6 +211,20 @@ pub fn read_usage(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
         }
         t.events.check()
     })
+}
+
+/// The reading order of an event is kept in 32 bits of its packed row.
+fn too_many_events(path: &std::path::Path) -> Error {
+    Error::Input {
+        file: path.display().to_string(),
+        column: None,
+        row: None,
+        message: format!(
+            "with this file the usage inputs pass {} events, the most one run can read",
+            store::MAX_EVENTS
+        ),
+        hint: Some("run jauge on fewer usage files at a time, for example one run per year of exports".to_owned()),
+    }
 }
 
 pub fn read_outcomes(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
