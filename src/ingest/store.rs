@@ -28,11 +28,6 @@ const ROW_BYTES: usize = 24;
 /// packed row.
 pub const MAX_EVENTS: u64 = 1 << 32;
 
-/// Whether `more` events can follow the `pushed` already read.
-pub fn has_room(pushed: u64, more: usize) -> bool {
-    pushed + more as u64 <= MAX_EVENTS
-}
-
 /// The events as they are read, in reading order within each partition.
 pub struct EventStore {
     parts: Vec<Vec<EventRow>>,
@@ -62,6 +57,11 @@ impl EventStore {
     /// How many events were pushed: the next event's reading order.
     pub fn pushed(&self) -> u64 {
         self.pushed
+    }
+
+    /// Whether `more` events can follow those already pushed.
+    pub fn has_room(&self, more: usize) -> bool {
+        self.pushed + more as u64 <= MAX_EVENTS
     }
 
     pub fn push(&mut self, row: EventRow) {
@@ -247,10 +247,13 @@ mod tests {
 
     #[test]
     fn room_ends_where_the_reading_order_would_overflow_32_bits() {
-        assert!(has_room(0, 0));
-        assert!(has_room(MAX_EVENTS - 10, 10));
-        assert!(!has_room(MAX_EVENTS - 10, 11));
-        assert!(!has_room(MAX_EVENTS, 1));
+        let mut store = EventStore::new(DEFAULT_BUDGET, std::env::temp_dir());
+        assert!(store.has_room(0));
+        store.pushed = MAX_EVENTS - 10;
+        assert!(store.has_room(10));
+        assert!(!store.has_room(11));
+        store.pushed = MAX_EVENTS;
+        assert!(!store.has_room(1));
     }
 
     #[test]

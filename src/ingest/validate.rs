@@ -187,7 +187,7 @@ pub fn read_usage(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
     let names = ["project_id", "user_id", "occurred_at", "event"];
     f.each_chunk(&names, |f, df, offset| {
         let [project, user, at, event] = f.fields(df, names);
-        if !store::has_room(t.events.pushed(), df.height()) {
+        if !t.events.has_room(df.height()) {
             return Err(too_many_events(&f.file.path));
         }
         for i in 0..df.height() {
