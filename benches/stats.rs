@@ -9,35 +9,20 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
 use jauge::stats::{Summary, kaplan_meier, km_median, logrank, newcombe_difference, welch, wilson};
 
-/// SplitMix64: a fixed stream of numbers, so every run benches the same data.
-struct Stream(u64);
-
-impl Stream {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+/// A fixed stream of numbers, so every run benches the same data.
+type Stream = ChaCha8Rng;
 
 /// `count` cells `(successes, n)` with n between 1 and 5 000.
 fn cells(stream: &mut Stream, count: usize) -> Vec<(u64, u64)> {
     (0..count)
         .map(|_| {
-            let n = 1 + stream.below(5_000);
-            (stream.below(n + 1), n)
+            let n = 1 + stream.random_range(0..5_000);
+            (stream.random_range(0..n + 1), n)
         })
         .collect()
 }
@@ -48,15 +33,15 @@ fn cells(stream: &mut Stream, count: usize) -> Vec<(u64, u64)> {
 fn subjects(stream: &mut Stream, count: usize, median: f64) -> Vec<(i32, bool)> {
     (0..count)
         .map(|_| {
-            let time = -median / std::f64::consts::LN_2 * (1.0 - stream.unit()).ln();
-            let follow_up = stream.below(401) as f64;
+            let time = -median / std::f64::consts::LN_2 * (1.0 - stream.random::<f64>()).ln();
+            let follow_up = stream.random_range(0..401) as f64;
             if time <= follow_up { (time as i32, true) } else { (follow_up as i32, false) }
         })
         .collect()
 }
 
 fn proportions(c: &mut Criterion) {
-    let mut stream = Stream(42);
+    let mut stream = Stream::seed_from_u64(42);
     let a = cells(&mut stream, 1_000);
     let b = cells(&mut stream, 1_000);
     let mut group = c.benchmark_group("proportions");
@@ -75,10 +60,12 @@ fn proportions(c: &mut Criterion) {
 }
 
 fn means(c: &mut Criterion) {
-    let mut stream = Stream(7);
+    let mut stream = Stream::seed_from_u64(7);
     // Monthly wages within the window, 0 for most users (SPEC: 0 when none).
     let mut arm = |n: usize, share: f64| -> Vec<f64> {
-        (0..n).map(|_| if stream.unit() < share { 1_200.0 + 2_000.0 * stream.unit() } else { 0.0 }).collect()
+        (0..n)
+            .map(|_| if stream.random::<f64>() < share { 1_200.0 + 2_000.0 * stream.random::<f64>() } else { 0.0 })
+            .collect()
     };
     let treatment = arm(2_500, 0.30);
     let control = arm(2_500, 0.25);
@@ -94,7 +81,7 @@ fn means(c: &mut Criterion) {
 }
 
 fn survival(c: &mut Criterion) {
-    let mut stream = Stream(1958);
+    let mut stream = Stream::seed_from_u64(1958);
     let all = subjects(&mut stream, 5_000, 180.0);
     let treatment = subjects(&mut stream, 2_500, 150.0);
     let control = subjects(&mut stream, 2_500, 180.0);

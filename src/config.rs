@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 
 use crate::cli::SourceArgs;
 use crate::error::{Error, Result};
+use crate::format::Lang;
+use crate::registry::NorthStarKpi;
 use crate::tz;
 
 #[derive(Debug, Deserialize)]
@@ -154,14 +156,6 @@ fn default_direction() -> String {
     "higher".to_owned()
 }
 
-/// The report's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Fr,
-    En,
-}
-
 /// The five inputs, in the order they are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -213,7 +207,7 @@ impl InputSpec {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NorthStarSetting {
-    pub kpi: String,
+    pub kpi: NorthStarKpi,
     pub target: f64,
     /// True when lower is better (costs).
     pub lower_is_better: bool,
@@ -267,6 +261,10 @@ pub struct Settings {
     #[serde(skip)]
     pub spill_dir: PathBuf,
 }
+
+/// Usage events held in memory before spilling: 8 Mi events, 192 MiB of
+/// the store's 24-byte rows.
+pub const DEFAULT_MEMORY_EVENTS: usize = 8 << 20;
 
 impl Settings {
     /// Reads the config file and merges the command line into it.
@@ -402,7 +400,7 @@ fn resolve(raw: RawConfig, path: &Path, dir: &Path, sha: String) -> Result<Setti
         projects,
         month: None,
         as_of: None,
-        memory_events: crate::ingest::store::DEFAULT_BUDGET,
+        memory_events: DEFAULT_MEMORY_EVENTS,
         spill_dir: std::env::temp_dir(),
     })
 }
@@ -477,14 +475,14 @@ fn resolve_north_star(raw: RawNorthStar, path: &Path, key: &dyn Fn(&str) -> Stri
             ));
         }
     };
-    if !crate::kpi::registry::is_north_star_kpi(&raw.kpi) {
+    let Some(kpi) = NorthStarKpi::parse(&raw.kpi) else {
         return Err(Error::config(
             path,
             key(&format!("north_star.kpi = \"{}\" is not a KPI", raw.kpi)),
             Some("use a name from `jauge kpis`, or outcome_rate:<outcome>:<window>"),
         ));
-    }
-    Ok(NorthStarSetting { kpi: raw.kpi, target: raw.target, lower_is_better })
+    };
+    Ok(NorthStarSetting { kpi, target: raw.target, lower_is_better })
 }
 
 fn check_windows(path: &Path, key: &str, windows: &[i32]) -> Result<()> {

@@ -11,13 +11,17 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod format;
 pub mod generate;
 pub mod ingest;
 pub mod kpi;
 pub mod output;
 pub mod privacy;
 pub mod progress;
+pub mod registry;
 pub mod report;
 pub mod stats;
 pub mod tables;
+#[cfg(test)]
+mod testing;
 pub mod tz;

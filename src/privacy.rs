@@ -11,9 +11,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::kpi::PORTFOLIO;
-use crate::kpi::slots::ALL;
-use crate::tables::{FunnelRow, ImpactRow, KpiRow, OutcomeRow, RetentionRow, SurvivalRow, SurvivalSummaryRow, Tables};
+use crate::registry::Kpi;
+use crate::tables::{
+    ALL, FunnelRow, ImpactRow, KpiRow, OutcomeRow, PORTFOLIO, RetentionRow, SurvivalRow, SurvivalSummaryRow, Table,
+    Tables,
+};
 
 /// Cells suppressed in one output, by rule.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -114,23 +116,19 @@ pub fn protect(t: &mut Tables, k: u64) -> Report {
     if k == 0 {
         return report;
     }
-    report.insert("kpis.parquet", kpis(&mut t.kpis, k));
-    report.insert("retention.parquet", retention(&mut t.retention, k));
-    report.insert("outcomes.parquet", outcomes(&mut t.outcomes, k));
-    report.insert("funnel.parquet", funnel(&mut t.funnel, k));
-    report.insert("survival.parquet", survival(&mut t.survival, k));
-    report.insert("survival_summary.parquet", survival_summary(&mut t.survival_summary, k));
-    report.insert("impact.parquet", impact(&mut t.impact, k));
+    report.insert(KpiRow::FILE, kpis(&mut t.kpis, k));
+    report.insert(RetentionRow::FILE, retention(&mut t.retention, k));
+    report.insert(OutcomeRow::FILE, outcomes(&mut t.outcomes, k));
+    report.insert(FunnelRow::FILE, funnel(&mut t.funnel, k));
+    report.insert(SurvivalRow::FILE, survival(&mut t.survival, k));
+    report.insert(SurvivalSummaryRow::FILE, survival_summary(&mut t.survival_summary, k));
+    report.insert(ImpactRow::FILE, impact(&mut t.impact, k));
     report
 }
 
-const USER_COUNTS: [&str; 4] = ["active_users", "cumulative_users", "new_users", "returning_users"];
-
 fn hide_kpi(row: &mut KpiRow) {
-    row.value = None;
+    row.clear_figures();
     row.n = None;
-    row.ci_low = None;
-    row.ci_high = None;
     row.suppressed = true;
 }
 
@@ -138,7 +136,7 @@ fn kpis(rows: &mut [KpiRow], k: u64) -> Suppressed {
     let mut book = Book::default();
     let mut cell_of: Vec<Option<usize>> = vec![None; rows.len()];
     for (i, r) in rows.iter().enumerate() {
-        let counted = USER_COUNTS.contains(&r.kpi.as_str()) || r.kpi == "events";
+        let counted = r.kpi.is_user_count() || r.kpi == Kpi::Events;
         if counted {
             let cell = book.cell(r.value.unwrap_or(0.0) as u64, k);
             // `events` is hidden by its n (active users), not by its value.
@@ -147,14 +145,14 @@ fn kpis(rows: &mut [KpiRow], k: u64) -> Suppressed {
         }
     }
     let cells = || rows.iter().zip(&cell_of).filter_map(|(r, c)| c.map(|c| (r, c)));
-    book.group_segments(cells().map(|(r, c)| ((r.project_id.clone(), r.month, r.kpi.clone()), r.segment.clone(), c)));
-    let mut by_row: BTreeMap<(&str, i32, &str), BTreeMap<&str, usize>> = BTreeMap::new();
+    book.group_segments(cells().map(|(r, c)| ((r.project_id.clone(), r.month, r.kpi), r.segment.clone(), c)));
+    let mut by_row: BTreeMap<(&str, i32, &str), BTreeMap<Kpi, usize>> = BTreeMap::new();
     for (r, c) in cells() {
-        by_row.entry((&r.project_id, r.month, &r.segment)).or_default().insert(&r.kpi, c);
+        by_row.entry((&r.project_id, r.month, &r.segment)).or_default().insert(r.kpi, c);
     }
     for figures in by_row.values() {
         if let (Some(n), Some(rt), Some(a)) =
-            (figures.get("new_users"), figures.get("returning_users"), figures.get("active_users"))
+            (figures.get(&Kpi::NewUsers), figures.get(&Kpi::ReturningUsers), figures.get(&Kpi::ActiveUsers))
         {
             book.groups.push((vec![*n, *rt], *a));
         }
@@ -162,7 +160,7 @@ fn kpis(rows: &mut [KpiRow], k: u64) -> Suppressed {
     // (month, segment) → (the products' events cells, the portfolio's).
     type EventGroups<'a> = BTreeMap<(i32, &'a str), (Vec<usize>, Option<usize>)>;
     let mut events = EventGroups::new();
-    for (r, c) in cells().filter(|(r, _)| r.kpi == "events") {
+    for (r, c) in cells().filter(|(r, _)| r.kpi == Kpi::Events) {
         let entry = events.entry((r.month, &r.segment)).or_default();
         if r.project_id == PORTFOLIO { entry.1 = Some(c) } else { entry.0.push(c) }
     }
@@ -174,7 +172,7 @@ fn kpis(rows: &mut [KpiRow], k: u64) -> Suppressed {
     for (r, c) in rows.iter_mut().zip(&cell_of) {
         match c {
             Some(c) if book.hidden(*c) => {
-                if r.kpi == "active_users" {
+                if r.kpi == Kpi::ActiveUsers {
                     hidden_active.push((r.project_id.clone(), r.month, r.segment.clone()));
                 }
                 hide_kpi(r);
@@ -193,7 +191,7 @@ fn kpis(rows: &mut [KpiRow], k: u64) -> Suppressed {
     for r in rows.iter_mut().filter(|r| r.n.is_some()) {
         if hidden_active.binary_search(&(r.project_id.clone(), r.month, r.segment.clone())).is_ok() {
             r.n = None;
-            if matches!(r.kpi.as_str(), "stickiness" | "cost_per_active_user") {
+            if matches!(r.kpi, Kpi::Stickiness | Kpi::CostPerActiveUser) {
                 hide_kpi(r);
             }
         }
@@ -292,20 +290,9 @@ fn funnel(rows: &mut [FunnelRow], k: u64) -> Suppressed {
 fn survival(rows: &mut [SurvivalRow], k: u64) -> Suppressed {
     let mut counts = Suppressed::default();
     for r in rows.iter_mut().filter(|r| r.at_risk.unwrap_or(0) < k) {
-        *r = SurvivalRow {
-            project_id: std::mem::take(&mut r.project_id),
-            outcome: std::mem::take(&mut r.outcome),
-            arm: std::mem::take(&mut r.arm),
-            day: r.day,
-            at_risk: None,
-            events: None,
-            censored: None,
-            survival: None,
-            ci_low: None,
-            ci_high: None,
-            cumulative_hazard: None,
-            suppressed: true,
-        };
+        r.clear_figures();
+        r.counts_mut().into_iter().for_each(|(_, c)| *c = None);
+        r.suppressed = true;
         counts.primary += 1;
     }
     counts
@@ -341,30 +328,16 @@ fn impact(rows: &mut [ImpactRow], k: u64) -> Suppressed {
         if !(arms_small || with_small) {
             continue;
         }
-        for count in [&mut r.n_treatment, &mut r.n_control, &mut r.with_outcome_treatment, &mut r.with_outcome_control]
-        {
+        for (_, count) in r.counts_mut() {
             if count.is_some_and(|c| small(c, k)) {
                 *count = None;
             }
         }
-        for figure in [
-            &mut r.treatment,
-            &mut r.control,
-            &mut r.difference,
-            &mut r.ci_low,
-            &mut r.ci_high,
-            &mut r.relative_uplift,
-            &mut r.rel_ci_low,
-            &mut r.rel_ci_high,
-            &mut r.p_value,
-            &mut r.srm_p,
-            &mut r.mde,
-            &mut r.cost_per_additional_outcome,
-            &mut r.cost_low,
-            &mut r.cost_high,
-        ] {
-            *figure = None;
-        }
+        // The log-rank stays for now: disclosure control of the full arms'
+        // test is its own rule (SPEC section 6, "Impact").
+        let logrank = (r.logrank_chi2, r.logrank_p);
+        r.clear_figures();
+        (r.logrank_chi2, r.logrank_p) = logrank;
         r.suppressed = true;
         counts.primary += 1;
     }

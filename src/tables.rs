@@ -1,144 +1,345 @@
-//! The output tables as typed rows: what compute returns, what disclosure
-//! control rewrites, what `output/` writes to parquet and what the report
-//! reads. One struct per table of SPEC section 5, fields in column order.
+//! The output tables of SPEC section 5, each declared once: its row type,
+//! its columns in order with their kinds, its file and its sort key. The
+//! parquet writer, disclosure control and the tests iterate these
+//! declarations ([`Table`], [`Tables::visit`]), so adding a column is one
+//! line here.
 //!
 //! Not responsible for computing or writing anything. Dates are local day
 //! numbers (days since 1970-01-01); months are the day number of their 1st.
 
-/// One figure of `kpis.parquet` (long format).
-#[derive(Debug, Clone, PartialEq)]
-pub struct KpiRow {
-    pub project_id: String,
-    /// Day number of the 1st of the month.
-    pub month: i32,
-    pub segment: String,
-    pub kpi: String,
-    pub value: Option<f64>,
-    pub n: Option<u64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub suppressed: bool,
+use crate::registry::{Kpi, NorthStarKpi};
+
+/// The `project_id` of the whole incubator.
+pub const PORTFOLIO: &str = "_portfolio";
+
+/// The `segment` label of the total over every segment value.
+pub const ALL: &str = "all";
+
+/// How a column is stored, and whether disclosure control judges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// UTF-8 text, sorted by bytes.
+    Text,
+    /// A local date (day number), written as `date`.
+    Date,
+    /// An `i32` (windows, steps, days, months since).
+    Int,
+    /// A count of people or events (`u64`, null where suppressed): no value
+    /// between 1 and `k − 1` may be published.
+    Count,
+    /// A `u64` that counts no one (a row number).
+    Number,
+    /// An `f64` figure, null where undefined or suppressed.
+    Float,
+    Flag,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct RetentionRow {
-    pub project_id: String,
-    pub segment: String,
-    pub cohort_month: i32,
-    pub months_since: i32,
-    pub cohort_size: Option<u64>,
-    pub retained: Option<u64>,
-    pub retention_rate: Option<f64>,
-    pub left_truncated: bool,
-    pub suppressed: bool,
+/// One column of a table's declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnDef {
+    pub name: &'static str,
+    pub kind: Kind,
 }
 
+/// A column's values, borrowed from the rows, as the writers take them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FunnelRow {
-    pub project_id: String,
-    pub cohort_month: i32,
-    /// From 1.
-    pub step: i32,
-    pub event: String,
-    pub users: Option<u64>,
-    pub conversion_from_start: Option<f64>,
-    pub conversion_from_previous: Option<f64>,
-    pub complete: bool,
-    pub suppressed: bool,
+pub enum Values<'a> {
+    Text(Vec<&'a str>),
+    Date(Vec<Option<i32>>),
+    Int(Vec<Option<i32>>),
+    UInt(Vec<Option<u64>>),
+    Float(Vec<Option<f64>>),
+    Flag(Vec<bool>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutcomeRow {
-    pub project_id: String,
-    pub segment: String,
-    pub cohort_month: i32,
-    pub outcome: String,
-    pub window_days: i32,
-    pub users: Option<u64>,
-    pub with_outcome: Option<u64>,
-    pub rate: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub complete: bool,
-    pub left_truncated: bool,
-    pub suppressed: bool,
+/// An output table: what the macro below declares for each row type.
+pub trait Table: Sized {
+    /// Its path in the output folder.
+    const FILE: &'static str;
+    const COLUMNS: &'static [ColumnDef];
+    const SORT_KEY: &'static [&'static str];
+    /// One entry per column of [`Table::COLUMNS`], in order.
+    fn values(rows: &[Self]) -> Vec<Values<'_>>;
+    /// The SPEC section 5 order (text by UTF-8 bytes, nulls first).
+    fn sort(rows: &mut [Self]);
+    /// Every `Count` cell of the row, by column name.
+    fn counts_mut(&mut self) -> Vec<(&'static str, &mut Option<u64>)>;
+    /// Nulls every `Float` figure of the row.
+    fn clear_figures(&mut self);
 }
 
-/// One day with an event or a censoring on a Kaplan–Meier curve.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SurvivalRow {
-    pub project_id: String,
-    pub outcome: String,
-    /// `all`, `treatment` or `control`.
-    pub arm: String,
-    pub day: i32,
-    pub at_risk: Option<u64>,
-    pub events: Option<u64>,
-    pub censored: Option<u64>,
-    pub survival: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub cumulative_hazard: Option<f64>,
-    pub suppressed: bool,
+/// The conversions from a field to a cell of its column's kind.
+pub mod cell {
+    use crate::registry::Kpi;
+
+    pub trait Text {
+        fn text(&self) -> &str;
+    }
+    impl Text for String {
+        fn text(&self) -> &str {
+            self
+        }
+    }
+    impl Text for Kpi {
+        fn text(&self) -> &str {
+            self.name()
+        }
+    }
+
+    pub trait Int {
+        fn int(&self) -> Option<i32>;
+    }
+    impl Int for i32 {
+        fn int(&self) -> Option<i32> {
+            Some(*self)
+        }
+    }
+    impl Int for Option<i32> {
+        fn int(&self) -> Option<i32> {
+            *self
+        }
+    }
+
+    pub trait UInt {
+        fn uint(&self) -> Option<u64>;
+    }
+    impl UInt for u64 {
+        fn uint(&self) -> Option<u64> {
+            Some(*self)
+        }
+    }
+    impl UInt for Option<u64> {
+        fn uint(&self) -> Option<u64> {
+            *self
+        }
+    }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct SurvivalSummaryRow {
-    pub project_id: String,
-    pub outcome: String,
-    pub arm: String,
-    pub n: Option<u64>,
-    pub events: Option<u64>,
-    pub median: Option<i32>,
-    pub median_ci_low: Option<i32>,
-    pub median_ci_high: Option<i32>,
-    pub suppressed: bool,
+macro_rules! values {
+    (Text, $rows:ident, $f:ident) => {
+        Values::Text($rows.iter().map(|r| cell::Text::text(&r.$f)).collect())
+    };
+    (Date, $rows:ident, $f:ident) => {
+        Values::Date($rows.iter().map(|r| cell::Int::int(&r.$f)).collect())
+    };
+    (Int, $rows:ident, $f:ident) => {
+        Values::Int($rows.iter().map(|r| cell::Int::int(&r.$f)).collect())
+    };
+    (Count, $rows:ident, $f:ident) => {
+        Values::UInt($rows.iter().map(|r| r.$f).collect())
+    };
+    (Number, $rows:ident, $f:ident) => {
+        Values::UInt($rows.iter().map(|r| cell::UInt::uint(&r.$f)).collect())
+    };
+    (Float, $rows:ident, $f:ident) => {
+        Values::Float($rows.iter().map(|r| r.$f).collect())
+    };
+    (Flag, $rows:ident, $f:ident) => {
+        Values::Flag($rows.iter().map(|r| r.$f).collect())
+    };
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImpactRow {
-    pub project_id: String,
-    pub outcome: String,
-    pub window_days: i32,
-    /// `rate` or `mean_value`.
-    pub metric: String,
-    pub primary: bool,
-    pub n_treatment: Option<u64>,
-    pub n_control: Option<u64>,
-    pub with_outcome_treatment: Option<u64>,
-    pub with_outcome_control: Option<u64>,
-    pub treatment: Option<f64>,
-    pub control: Option<f64>,
-    pub difference: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub relative_uplift: Option<f64>,
-    pub rel_ci_low: Option<f64>,
-    pub rel_ci_high: Option<f64>,
-    pub p_value: Option<f64>,
-    pub srm_p: Option<f64>,
-    pub mde: Option<f64>,
-    pub logrank_chi2: Option<f64>,
-    pub logrank_p: Option<f64>,
-    pub cost_per_additional_outcome: Option<f64>,
-    pub cost_low: Option<f64>,
-    pub cost_high: Option<f64>,
-    pub suppressed: bool,
+macro_rules! count_cell {
+    (Count, $row:ident, $f:ident) => {
+        Some((stringify!($f), &mut $row.$f))
+    };
+    ($other:ident, $row:ident, $f:ident) => {
+        None
+    };
 }
 
-/// One rejected input row, for `restricted/rejects.parquet`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RejectRow {
-    pub input: String,
-    /// Relative to the config file.
-    pub file: String,
-    /// 1-based record after the header (CSV), line (NDJSON) or row (parquet).
-    pub row: u64,
-    pub reason: String,
-    pub column: String,
-    pub message: String,
-    /// JSON object of the raw fields as strings, in source column order.
-    pub record: String,
+macro_rules! clear_figure {
+    (Float, $row:ident, $f:ident) => {
+        $row.$f = None
+    };
+    ($other:ident, $row:ident, $f:ident) => {};
+}
+
+/// Declares a row type and its [`Table`] implementation: `field: Type =
+/// Kind` per column, in column order.
+macro_rules! table {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident in $file:literal, sorted by ($($key:ident),+) {
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $kind:ident, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )+
+        }
+
+        impl Table for $name {
+            const FILE: &'static str = $file;
+            const COLUMNS: &'static [ColumnDef] = &[ $( ColumnDef { name: stringify!($field), kind: Kind::$kind }, )+ ];
+            const SORT_KEY: &'static [&'static str] = &[ $( stringify!($key), )+ ];
+
+            fn values(rows: &[Self]) -> Vec<Values<'_>> {
+                vec![ $( values!($kind, rows, $field), )+ ]
+            }
+
+            fn sort(rows: &mut [Self]) {
+                rows.sort_by(|a, b| std::cmp::Ordering::Equal $( .then_with(|| a.$key.cmp(&b.$key)) )+ );
+            }
+
+            fn counts_mut(&mut self) -> Vec<(&'static str, &mut Option<u64>)> {
+                let cells: [Option<(&'static str, &mut Option<u64>)>; Self::COLUMNS.len()] =
+                    [ $( count_cell!($kind, self, $field), )+ ];
+                cells.into_iter().flatten().collect()
+            }
+
+            fn clear_figures(&mut self) {
+                $( clear_figure!($kind, self, $field); )+
+            }
+        }
+    };
+}
+
+table! {
+    /// One figure of `kpis.parquet` (long format).
+    pub struct KpiRow in "kpis.parquet", sorted by (project_id, month, segment, kpi) {
+        project_id: String = Text,
+        /// Day number of the 1st of the month.
+        month: i32 = Date,
+        segment: String = Text,
+        kpi: Kpi = Text,
+        value: Option<f64> = Float,
+        /// Not a `Count` column: it repeats a count published on another row
+        /// (the figure's own, or `active_users`), and is judged there.
+        n: Option<u64> = Number,
+        ci_low: Option<f64> = Float,
+        ci_high: Option<f64> = Float,
+        suppressed: bool = Flag,
+    }
+}
+
+table! {
+    pub struct RetentionRow in "retention.parquet", sorted by (project_id, segment, cohort_month, months_since) {
+        project_id: String = Text,
+        segment: String = Text,
+        cohort_month: i32 = Date,
+        months_since: i32 = Int,
+        cohort_size: Option<u64> = Count,
+        retained: Option<u64> = Count,
+        retention_rate: Option<f64> = Float,
+        left_truncated: bool = Flag,
+        suppressed: bool = Flag,
+    }
+}
+
+table! {
+    pub struct FunnelRow in "funnel.parquet", sorted by (project_id, cohort_month, step) {
+        project_id: String = Text,
+        cohort_month: i32 = Date,
+        /// From 1.
+        step: i32 = Int,
+        event: String = Text,
+        users: Option<u64> = Count,
+        conversion_from_start: Option<f64> = Float,
+        conversion_from_previous: Option<f64> = Float,
+        complete: bool = Flag,
+        suppressed: bool = Flag,
+    }
+}
+
+table! {
+    pub struct OutcomeRow in "outcomes.parquet", sorted by (project_id, segment, cohort_month, outcome, window_days) {
+        project_id: String = Text,
+        segment: String = Text,
+        cohort_month: i32 = Date,
+        outcome: String = Text,
+        window_days: i32 = Int,
+        users: Option<u64> = Count,
+        with_outcome: Option<u64> = Count,
+        rate: Option<f64> = Float,
+        ci_low: Option<f64> = Float,
+        ci_high: Option<f64> = Float,
+        complete: bool = Flag,
+        left_truncated: bool = Flag,
+        suppressed: bool = Flag,
+    }
+}
+
+table! {
+    /// One day with an event or a censoring on a Kaplan–Meier curve.
+    pub struct SurvivalRow in "survival.parquet", sorted by (project_id, outcome, arm, day) {
+        project_id: String = Text,
+        outcome: String = Text,
+        /// `all`, `treatment` or `control`.
+        arm: String = Text,
+        day: i32 = Int,
+        at_risk: Option<u64> = Count,
+        events: Option<u64> = Count,
+        censored: Option<u64> = Count,
+        survival: Option<f64> = Float,
+        ci_low: Option<f64> = Float,
+        ci_high: Option<f64> = Float,
+        cumulative_hazard: Option<f64> = Float,
+        suppressed: bool = Flag,
+    }
+}
+
+table! {
+    pub struct SurvivalSummaryRow in "survival_summary.parquet", sorted by (project_id, outcome, arm) {
+        project_id: String = Text,
+        outcome: String = Text,
+        arm: String = Text,
+        n: Option<u64> = Count,
+        events: Option<u64> = Count,
+        median: Option<i32> = Int,
+        median_ci_low: Option<i32> = Int,
+        median_ci_high: Option<i32> = Int,
+        suppressed: bool = Flag,
+    }
+}
+
+table! {
+    pub struct ImpactRow in "impact.parquet", sorted by (project_id, outcome, window_days, metric) {
+        project_id: String = Text,
+        outcome: String = Text,
+        window_days: i32 = Int,
+        /// `rate` or `mean_value`.
+        metric: String = Text,
+        primary: bool = Flag,
+        n_treatment: Option<u64> = Count,
+        n_control: Option<u64> = Count,
+        with_outcome_treatment: Option<u64> = Count,
+        with_outcome_control: Option<u64> = Count,
+        treatment: Option<f64> = Float,
+        control: Option<f64> = Float,
+        difference: Option<f64> = Float,
+        ci_low: Option<f64> = Float,
+        ci_high: Option<f64> = Float,
+        relative_uplift: Option<f64> = Float,
+        rel_ci_low: Option<f64> = Float,
+        rel_ci_high: Option<f64> = Float,
+        p_value: Option<f64> = Float,
+        srm_p: Option<f64> = Float,
+        mde: Option<f64> = Float,
+        logrank_chi2: Option<f64> = Float,
+        logrank_p: Option<f64> = Float,
+        cost_per_additional_outcome: Option<f64> = Float,
+        cost_low: Option<f64> = Float,
+        cost_high: Option<f64> = Float,
+        suppressed: bool = Flag,
+    }
+}
+
+table! {
+    /// One rejected input row, for `restricted/rejects.parquet`.
+    pub struct RejectRow in "restricted/rejects.parquet", sorted by (input, file, row) {
+        input: String = Text,
+        /// Relative to the config file.
+        file: String = Text,
+        /// 1-based record after the header (CSV), line (NDJSON) or row (parquet).
+        row: u64 = Number,
+        reason: String = Text,
+        column: String = Text,
+        message: String = Text,
+        /// JSON object of the raw fields as strings, in source column order.
+        record: String = Text,
+    }
 }
 
 /// How the rows of one input file were accounted for.
@@ -165,6 +366,53 @@ pub struct Tables {
     pub survival_summary: Vec<SurvivalSummaryRow>,
     pub impact: Vec<ImpactRow>,
     pub rejects: Vec<RejectRow>,
+}
+
+/// Something done to each table in turn: writing it, checking it.
+pub trait Visitor {
+    fn table<T: Table>(&mut self, rows: &[T]);
+}
+
+/// The same, with the rows to change.
+pub trait VisitorMut {
+    fn table<T: Table>(&mut self, rows: &mut [T]);
+}
+
+impl Tables {
+    /// Each table, in the order the manifest lists them: the one list of
+    /// the output tables.
+    pub fn visit(&self, v: &mut impl Visitor) {
+        v.table(&self.kpis);
+        v.table(&self.retention);
+        v.table(&self.funnel);
+        v.table(&self.outcomes);
+        v.table(&self.survival);
+        v.table(&self.survival_summary);
+        v.table(&self.impact);
+        v.table(&self.rejects);
+    }
+
+    pub fn visit_mut(&mut self, v: &mut impl VisitorMut) {
+        v.table(&mut self.kpis);
+        v.table(&mut self.retention);
+        v.table(&mut self.funnel);
+        v.table(&mut self.outcomes);
+        v.table(&mut self.survival);
+        v.table(&mut self.survival_summary);
+        v.table(&mut self.impact);
+        v.table(&mut self.rejects);
+    }
+
+    /// Every table in its SPEC section 5 order.
+    pub fn sort(&mut self) {
+        struct Sort;
+        impl VisitorMut for Sort {
+            fn table<T: Table>(&mut self, rows: &mut [T]) {
+                T::sort(rows);
+            }
+        }
+        self.visit_mut(&mut Sort);
+    }
 }
 
 /// Whether a north star target is a floor (`higher`) or a ceiling (`lower`).
@@ -210,11 +458,10 @@ impl NorthStarStatus {
 
 /// One product's north star for the reporting month. A product with no
 /// entry in [`ReportInput::north_stars`] is shown as `not_set`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NorthStar {
     pub project_id: String,
-    /// A KPI name from `jauge kpis`, or `outcome_rate:<outcome>:<window>`.
-    pub kpi: String,
+    pub kpi: NorthStarKpi,
     pub target: f64,
     pub direction: Direction,
     /// The month's value; `None` when null or suppressed.
@@ -232,8 +479,6 @@ pub struct NorthStar {
     pub status: NorthStarStatus,
     /// The month was cut before its end (`as_of` before its last day).
     pub partial_month: bool,
-    /// The value is a rate in [0, 1], shown in percent.
-    pub is_rate: bool,
 }
 
 /// How many of an input's distinct user ids are known elsewhere.

@@ -167,7 +167,6 @@ impl TzTable {
         }
         // instant_us >= FIRST_US: the wrapped difference read as u64 is the
         // true one (below 2^64); past 2200 it lands beyond the last bucket.
-        #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
         let bucket = (instant_us.wrapping_sub(FIRST_US) as u64 >> BUCKET_SHIFT) as usize;
         let Some(&first) = self.buckets.get(bucket) else {
             return self.starts.len() - 1;
@@ -238,9 +237,7 @@ impl TzTable {
 #[must_use]
 pub fn day_of_micros(micros: i64) -> i32 {
     // |i64::MAX / MICROS_PER_DAY| ≈ 106 751 991 days, well inside i32.
-    #[allow(clippy::cast_possible_truncation)]
-    let day = micros.div_euclid(MICROS_PER_DAY) as i32;
-    day
+    micros.div_euclid(MICROS_PER_DAY) as i32
 }
 
 /// Whether `y` is a leap year in the proleptic Gregorian calendar.
@@ -284,7 +281,6 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
 #[inline]
 fn civil_days(y: i64, m: u32, d: u32) -> i64 {
     // Non-negative for every i32 year.
-    #[allow(clippy::cast_sign_loss)]
     let y = (y - i64::from(m <= 2) + SHIFT_YEARS) as u64;
     let era = y / 400;
     let yoe = y % 400; // [0, 399]
@@ -292,7 +288,6 @@ fn civil_days(y: i64, m: u32, d: u32) -> i64 {
     let doy = (153 * mp + 2) / 5 + u64::from(d) - 1; // [0, 365]
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
     // era < 2^24: the product fits i64.
-    #[allow(clippy::cast_possible_wrap)]
     let days = (era * 146_097 + doe) as i64;
     days - 719_468 - SHIFT_DAYS
 }
@@ -303,7 +298,6 @@ fn civil_days(y: i64, m: u32, d: u32) -> i64 {
 #[must_use]
 pub fn ymd(day: i32) -> (i32, u32, u32) {
     // Non-negative for every i32 day.
-    #[allow(clippy::cast_sign_loss)]
     let z = (i64::from(day) + 719_468 + SHIFT_DAYS) as u64;
     let era = z / 146_097;
     let doe = z % 146_097; // [0, 146096]
@@ -314,11 +308,8 @@ pub fn ymd(day: i32) -> (i32, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     // era < 2^24, so the year fits i64; shifted back, an i32 day's year
     // (±5.8 million) fits i32; m and d are small.
-    #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
     let y = ((yoe + era * 400 + u64::from(m <= 2)) as i64 - SHIFT_YEARS) as i32;
-    #[allow(clippy::cast_possible_truncation)]
-    let out = (y, m as u32, d as u32);
-    out
+    (y, m as u32, d as u32)
 }
 
 /// Day number of `y-m-d`, or `None` when that day does not exist (month
@@ -338,7 +329,6 @@ pub fn day_of(y: i32, m: u32, d: u32) -> Option<i32> {
 pub fn month_start(day: i32) -> i32 {
     let (_, _, d) = ymd(day);
     // d >= 1 and small.
-    #[allow(clippy::cast_possible_wrap)]
     let back = d as i32 - 1;
     day - back
 }
@@ -349,7 +339,6 @@ pub fn month_start(day: i32) -> i32 {
 pub fn month_end(day: i32) -> i32 {
     let (y, m, d) = ymd(day);
     // days_in_month >= d, both at most 31.
-    #[allow(clippy::cast_possible_wrap)]
     let ahead = (days_in_month(y, m) - d) as i32;
     day + ahead
 }
@@ -366,7 +355,6 @@ pub fn add_months(month_start: i32, k: i32) -> i32 {
     let (y2, m2) = (index.div_euclid(12), index.rem_euclid(12) + 1);
     let y2 = i32::try_from(y2).expect("add_months: year outside the i32 range");
     // m2 in 1..=12.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let m2 = m2 as u32;
     day_of(y2, m2, 1).expect("add_months: day outside the i32 range")
 }
@@ -381,9 +369,7 @@ pub fn months_between(a_month_start: i32, b_month_start: i32) -> i32 {
     let months = (i64::from(yb) - i64::from(ya)) * 12 + i64::from(mb) - i64::from(ma);
     // Two i32 day numbers are at most ~11.7 million years apart, i.e. about
     // 141 million months: fits i32.
-    #[allow(clippy::cast_possible_truncation)]
-    let months = months as i32;
-    months
+    months as i32
 }
 
 /// `YYYY-MM-DD`.
@@ -409,12 +395,11 @@ pub fn format_micros(micros: i64) -> String {
 }
 
 #[cfg(test)]
-// y, m, d, h, mi, s read best as they are.
-#[allow(clippy::many_single_char_names)]
 mod tests {
     use super::*;
     use chrono::{LocalResult, NaiveDate};
     use chrono_tz::Tz;
+    use rand::{Rng as _, RngCore as _};
 
     const HOUR: i64 = 3_600_000_000;
 
@@ -430,22 +415,6 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> i32 {
         day_of(y, m, d).unwrap()
-    }
-
-    /// splitmix64: deterministic random numbers without a dependency.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        #[allow(clippy::cast_sign_loss, clippy::cast_possible_wrap)] // lo < hi
-        fn range(&mut self, lo: i64, hi: i64) -> i64 {
-            lo + (self.next() % (hi - lo) as u64) as i64
-        }
     }
 
     #[test]
@@ -520,13 +489,13 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let mut rng = Rng(7);
+        let mut rng = crate::testing::rng(7);
         let lo = utc(1970, 1, 1, 0, 0, 0);
         let hi = utc(2100, 1, 1, 0, 0, 0);
         for tz in [chrono_tz::Europe::Paris, chrono_tz::America::St_Johns, chrono_tz::Australia::Lord_Howe] {
             let table = TzTable::new(tz);
             for _ in 0..20_000 {
-                let t = rng.range(lo, hi);
+                let t = rng.random_range(lo..hi);
                 let l = table.to_local(t);
                 let back = table.from_local(l).unwrap();
                 // back is t or, in a repeated hour, the earlier instant with
@@ -534,7 +503,7 @@ mod tests {
                 assert!(back <= t, "{tz} {t}");
                 assert_eq!(table.to_local(back), l, "{tz} {t}");
                 // And every existing wall time reads back to itself.
-                let wall = rng.range(lo, hi);
+                let wall = rng.random_range(lo..hi);
                 if let Ok(i) = table.from_local(wall) {
                     assert_eq!(table.to_local(i), wall, "{tz} {wall}");
                 }
@@ -549,7 +518,7 @@ mod tests {
 
     #[test]
     fn offsets_match_chrono_tz() {
-        let mut rng = Rng(42);
+        let mut rng = crate::testing::rng(42);
         let lo = utc(1970, 1, 1, 0, 0, 0);
         let hi = utc(2100, 1, 1, 0, 0, 0);
         let zones = [
@@ -567,7 +536,7 @@ mod tests {
         for tz in zones {
             let table = TzTable::new(tz);
             for _ in 0..20_000 {
-                let t = rng.range(lo, hi);
+                let t = rng.random_range(lo..hi);
                 assert_eq!(table.offset_at(t), chrono_offset_us(tz, t), "{tz} at {t}");
             }
             // Exactly at and around every transition too, and the index
@@ -580,9 +549,9 @@ mod tests {
             let (y1900, y2200) = (utc(1900, 1, 1, 0, 0, 0), utc(2200, 1, 1, 0, 0, 0));
             for i in 0..40_000 {
                 let t = if i % 2 == 0 {
-                    rng.range(y1900 - 1, y2200 + 1)
+                    rng.random_range(y1900 - 1..y2200 + 1)
                 } else {
-                    i64::from_ne_bytes(rng.next().to_ne_bytes()) >> rng.range(0, 40)
+                    i64::from_ne_bytes(rng.next_u64().to_ne_bytes()) >> rng.random_range(0..40)
                 };
                 let binary_search = table.starts.partition_point(|&s| s <= t) - 1;
                 assert_eq!(table.period(t), binary_search, "{tz} at {t}");
@@ -592,12 +561,12 @@ mod tests {
 
     #[test]
     fn from_local_matches_chrono_tz() {
-        let mut rng = Rng(3);
+        let mut rng = crate::testing::rng(3);
         let lo = local(1970, 1, 1, 0, 0, 0);
         let hi = local(2100, 1, 1, 0, 0, 0);
         for tz in [chrono_tz::Europe::Paris, chrono_tz::America::New_York, chrono_tz::Australia::Lord_Howe] {
             let table = TzTable::new(tz);
-            let mut walls: Vec<i64> = (0..20_000).map(|_| rng.range(lo, hi) / 1_000_000 * 1_000_000).collect();
+            let mut walls: Vec<i64> = (0..20_000).map(|_| rng.random_range(lo..hi) / 1_000_000 * 1_000_000).collect();
             // Wall times right at and around each transition, both sides.
             for i in 1..table.starts.len() {
                 let s = table.starts[i];

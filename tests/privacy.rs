@@ -80,7 +80,7 @@ fn no_small_count(t: &Tables) -> Result<(), String> {
     let small = |c: Option<u64>| c.is_some_and(|c| (1..K).contains(&c));
     let counts = ["active_users", "new_users", "returning_users", "cumulative_users"];
     for r in &t.kpis {
-        if small(r.n) || (counts.contains(&r.kpi.as_str()) && small(r.value.map(|v| v as u64))) {
+        if small(r.n) || (counts.contains(&r.kpi.name()) && small(r.value.map(|v| v as u64))) {
             return Err(format!("kpis: {r:?}"));
         }
     }
@@ -132,26 +132,26 @@ fn no_recoverable_cell(t: &Tables) -> Result<(), String> {
     let mut products = Groups::new();
     for r in &t.kpis {
         let value = r.value.map(|v| v as u64);
-        if ["active_users", "new_users", "returning_users", "cumulative_users", "events"].contains(&r.kpi.as_str()) {
+        if ["active_users", "new_users", "returning_users", "cumulative_users", "events"].contains(&r.kpi.name()) {
             add(&mut kpis, format!("{} {} {}", r.project_id, r.month, r.kpi), &r.segment, value);
         }
         let key = format!("{} {} {}", r.project_id, r.month, r.segment);
-        match r.kpi.as_str() {
+        match r.kpi.name() {
             "new_users" | "returning_users" => add(&mut parts, key, "part", value),
             "active_users" => add(&mut parts, key, "all", value),
             _ => {}
         }
-        if r.kpi == "events" {
+        if r.kpi.name() == "events" {
             let part = if r.project_id == "_portfolio" { "all" } else { "product" };
             add(&mut products, format!("{} {}", r.month, r.segment), part, value);
         }
-        if r.kpi == "active_users" && r.value.is_none() {
+        if r.kpi.name() == "active_users" && r.value.is_none() {
             let leaks = t.kpis.iter().any(|o| {
                 (o.project_id.as_str(), o.month, o.segment.as_str())
                     == (r.project_id.as_str(), r.month, r.segment.as_str())
-                    && o.kpi != "active_users"
+                    && o.kpi.name() != "active_users"
                     && o.n.is_some()
-                    && ["events", "dau_mean", "stickiness"].contains(&o.kpi.as_str())
+                    && ["events", "dau_mean", "stickiness"].contains(&o.kpi.name())
             });
             if leaks {
                 return Err(format!("kpis: hidden active_users shows as n: {r:?}"));

@@ -10,8 +10,8 @@ use plotters::prelude::*;
 
 use super::frame::{self, Frame, Mark, Rect};
 use super::{Area, DrawResult, Figure, Style, palette};
-use crate::report::format;
-use crate::report::model::Lang;
+use crate::format;
+use crate::format::Lang;
 
 const ROW: f64 = 26.0;
 const HEADING: f64 = 30.0;

@@ -11,8 +11,9 @@ use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Area, DrawResult, Style, palette};
-use crate::report::format;
-use crate::report::model::Lang;
+use crate::format;
+use crate::format::Lang;
+use crate::tz;
 
 /// Text anchored at its left end, vertically centred.
 pub const LEFT: Pos = Pos { h_pos: HPos::Left, v_pos: VPos::Center };
@@ -229,7 +230,7 @@ pub fn month_axis<DB: DrawingBackend>(
         polyline(area, st, &[(x, y), (x, y + 5.0)], palette::MUTED, 1.0, false)?;
         let abbrev = format::month_abbrev(lang, m);
         text(area, st, abbrev, (x, y + 17.0), SMALL_SIZE, palette::INK, CENTER)?;
-        let (year, month_of_year, _) = format::civil_from_days(m);
+        let (year, month_of_year, _) = tz::ymd(m);
         if i == 0 || month_of_year == 1 {
             let year = year.to_string();
             text(area, st, &year, (x, y + 34.0), SMALL_SIZE, palette::MUTED, CENTER)?;

@@ -9,8 +9,8 @@ use plotters::prelude::*;
 
 use super::frame::{self, Rect};
 use super::{Area, DrawResult, Figure, Style, palette};
-use crate::report::format;
-use crate::report::model::Lang;
+use crate::format;
+use crate::format::Lang;
 
 const TOP: f64 = 70.0;
 const ROW: f64 = 62.0;

@@ -11,8 +11,8 @@ use plotters::style::RGBColor;
 
 use super::frame::{self, Mark, Rect};
 use super::{Area, DrawResult, Figure, Style, palette};
-use crate::report::format;
-use crate::report::model::Lang;
+use crate::format;
+use crate::format::Lang;
 
 const LABEL_WIDTH: f64 = 190.0;
 const BAR_WIDTH: f64 = 96.0;

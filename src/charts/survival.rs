@@ -11,8 +11,8 @@ use plotters::style::RGBColor;
 
 use super::frame::{self, Frame, Mark, Rect};
 use super::{Area, DrawResult, Figure, Style, palette};
-use crate::report::format;
-use crate::report::model::Lang;
+use crate::format;
+use crate::format::Lang;
 
 /// One published step of a curve: at `day`, `S` and its interval.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -11,8 +11,8 @@ use plotters::style::RGBColor;
 
 use super::frame::{self, Frame, Mark, Rect};
 use super::{Area, DrawResult, Figure, Style, palette};
-use crate::report::format;
-use crate::report::model::Lang;
+use crate::format;
+use crate::format::Lang;
 
 /// One line of a [`Trend`]; every vector has one entry per month.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,10 +137,10 @@ impl Figure for Trend {
 mod tests {
     use super::*;
     use crate::charts::render;
-    use crate::report::format::days_from_civil;
+    use crate::tz::{self, days_from_civil};
 
     fn sample() -> Trend {
-        let months: Vec<i32> = (0..13).map(|i| format::add_months(days_from_civil(2025, 10, 1), i)).collect();
+        let months: Vec<i32> = (0..13).map(|i| tz::add_months(days_from_civil(2025, 10, 1), i)).collect();
         let values: Vec<Option<f64>> =
             (0..13).map(|i| if i == 4 { None } else { Some(1000.0 + 37.0 * f64::from(i)) }).collect();
         Trend {

@@ -11,9 +11,9 @@ use crate::kpi::quality;
 use crate::output::folder::{Marker, OutputFolder};
 use crate::output::manifest::{Manifest, Written};
 use crate::progress::{Stages, Verbosity};
-use crate::report::{self, Lang, ProjectInfo, ReportInput};
+use crate::report::{self, ProjectInfo, ReportInput};
 use crate::tables::Tables;
-use crate::{config, ingest, kpi, output, privacy, tz};
+use crate::{ingest, kpi, output, privacy, tz};
 
 pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let settings = Settings::load(&args.source)?;
@@ -82,10 +82,7 @@ fn report_input<'a>(
         .collect();
     ReportInput {
         title: settings.title.clone(),
-        lang: match settings.lang {
-            config::Lang::Fr => Lang::Fr,
-            config::Lang::En => Lang::En,
-        },
+        lang: settings.lang,
         month: ds.month,
         as_of: ds.as_of,
         config_sha256: settings.config_sha256.clone(),

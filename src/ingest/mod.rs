@@ -15,7 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{InputKind, Settings};
 use crate::error::{Error, Result};
-use crate::tables::{Reconciliation, RejectRow};
+use crate::tables::{Reconciliation, RejectRow, Table};
 use crate::tz::{self, TzTable};
 use cells::CellRules;
 use parse::UserKey;
@@ -89,6 +89,14 @@ pub struct Assignment {
     file: usize,
     row: u64,
     record: String,
+}
+
+impl Assignment {
+    /// An accepted assignment as the tests of the impact family build them.
+    #[cfg(test)]
+    pub fn accepted(project: u32, user: u32, treatment: bool, day: i32) -> Assignment {
+        Assignment { project, user, treatment, day, seq: 0, file: 0, row: 0, record: String::new() }
+    }
 }
 
 /// One segment variable: its values and each user's value code.
@@ -316,7 +324,7 @@ fn finish(
         reconciliation.push(ledger.counts);
         rejects.append(&mut ledger.rejects);
     }
-    rejects.sort_by(|a, b| (&a.input, &a.file, a.row).cmp(&(&b.input, &b.file, b.row)));
+    RejectRow::sort(&mut rejects);
     let segments =
         settings.segments.iter().zip(stage.segments).map(|(name, s)| resolve_segment(name, s, n_users)).collect();
     Ok(Dataset {
@@ -439,16 +447,15 @@ fn settle_assignments(assignments: &mut Vec<Assignment>, ledgers: &mut [FileLedg
         if kept.last().is_some_and(|k| (k.project, k.user) == (a.project, a.user)) {
             let ledger = &mut ledgers[a.file];
             ledger.counts.rejected += 1;
+            let reason = reject::Reason::DoubleAssignment;
+            let kept_day = tz::format_day(kept.last().map_or(a.day, |k| k.day));
             ledger.rejects.push(RejectRow {
                 input: ledger.counts.input.clone(),
                 file: ledger.counts.file.clone(),
                 row: a.row + 1,
-                reason: reject::Reason::DoubleAssignment.code().to_owned(),
+                reason: reason.code().to_owned(),
                 column: "user_id".to_owned(),
-                message: format!(
-                    "the user is assigned again to this project; the assignment of {} is kept",
-                    tz::format_day(kept.last().map_or(a.day, |k| k.day))
-                ),
+                message: reason.explain("user_id", &kept_day),
                 record: a.record,
             });
         } else {

@@ -362,10 +362,8 @@ fn fast_path(parts: &NumberParts<'_>) -> Option<f64> {
         return None;
     }
     // At most 19 fraction digits; the exponent is clamped to ±10^15.
-    #[allow(clippy::cast_possible_wrap)]
     let power = parts.exponent.unwrap_or(0) - parts.frac.len() as i64;
     // mantissa <= 2^53: exact.
-    #[allow(clippy::cast_precision_loss)]
     let m = mantissa as f64;
     let value = match usize::try_from(power.unsigned_abs()).ok().and_then(|p| POWERS.get(p)) {
         Some(&p) if power >= 0 => m * p,
@@ -455,7 +453,6 @@ fn decimal(n: u64, buf: &mut [u8; 20]) -> &[u8] {
     loop {
         i -= 1;
         // n % 10 < 10.
-        #[allow(clippy::cast_possible_truncation)]
         let d = (n % 10) as u8;
         buf[i] = b'0' + d;
         n /= 10;
@@ -623,7 +620,6 @@ pub fn user_key_from_text(s: &str) -> Result<UserKey, BadValue> {
 ///
 /// # Errors
 /// None; see above.
-#[allow(clippy::unnecessary_wraps)] // same shape as the other constructors
 pub fn user_key_from_i64(v: i64) -> Result<UserKey, BadValue> {
     Ok(match u64::try_from(v) {
         Ok(n) => UserKey::Int(n),
@@ -645,19 +641,16 @@ pub fn user_key_from_f64(v: f64) -> Result<UserKey, BadValue> {
         return Err(BadValue);
     }
     // Integral and below 2^64 in magnitude: the cast is exact.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let magnitude = v.abs() as u64;
     Ok(if v < 0.0 { UserKey::Text(format!("-{magnitude}")) } else { UserKey::Int(magnitude) })
 }
 
 #[cfg(test)]
-// Exact float equality is what these tests check; y, m, d, h read best as
-// they are.
-#[allow(clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
     use crate::tz::day_of;
     use chrono::NaiveDate;
+    use rand::{Rng as _, RngCore as _};
     use std::fmt::Write as _;
 
     fn micros(y: i32, m: u32, d: u32, h: u32, mi: u32, s: u32, us: u32) -> i64 {
@@ -668,21 +661,6 @@ mod tests {
 
     fn ts(s: &str) -> Result<Stamp, BadValue> {
         parse_timestamp(s, false)
-    }
-
-    /// splitmix64: deterministic random numbers without a dependency.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
     }
 
     #[test]
@@ -834,15 +812,15 @@ mod tests {
 
     #[test]
     fn timestamps_agree_with_chrono_on_random_values() {
-        let mut rng = Rng(11);
+        let mut rng = crate::testing::rng(11);
         for _ in 0..50_000 {
-            let y = 1900 + i32::try_from(rng.below(300)).unwrap();
-            let m = 1 + u32::try_from(rng.below(12)).unwrap();
-            let d = 1 + u32::try_from(rng.below(31)).unwrap();
-            let (h, mi, s) = (rng.below(24), rng.below(60), rng.below(60));
-            let nanos = rng.below(1_000_000_000);
-            let (oh, om) = (rng.below(15), rng.below(60));
-            let negative = rng.below(2) == 0;
+            let y = 1900 + rng.random_range(0..300);
+            let m = 1 + u32::try_from(rng.random_range(0..12)).unwrap();
+            let d = 1 + u32::try_from(rng.random_range(0..31)).unwrap();
+            let (h, mi, s) = (rng.random_range(0..24), rng.random_range(0..60), rng.random_range(0..60));
+            let nanos = rng.random_range(0..1_000_000_000);
+            let (oh, om) = (rng.random_range(0..15), rng.random_range(0..60));
+            let negative = rng.random_range(0..2) == 0;
             let text = format!(
                 "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{nanos:09}{}{oh:02}:{om:02}",
                 if negative { '-' } else { '+' }
@@ -991,24 +969,24 @@ mod tests {
 
     #[test]
     fn numbers_agree_with_std_on_random_texts() {
-        let mut rng = Rng(5);
+        let mut rng = crate::testing::rng(5);
         for _ in 0..50_000 {
             let mut s = String::new();
             // Short texts and small exponents take the fast path, long or
             // large ones the std parser.
-            let (digits, exponents) = if rng.below(2) == 0 { (9, 60) } else { (25, 700) };
-            if rng.below(3) == 0 {
+            let (digits, exponents) = if rng.random_range(0..2) == 0 { (9, 60) } else { (25, 700) };
+            if rng.random_range(0..3) == 0 {
                 s.push('-');
             }
-            for _ in 0..rng.below(digits) {
-                s.push(char::from(b'0' + u8::try_from(rng.below(10)).unwrap()));
+            for _ in 0..rng.random_range(0..digits) {
+                s.push(char::from(b'0' + u8::try_from(rng.random_range(0..10)).unwrap()));
             }
             s.push('.');
-            for _ in 0..=rng.below(digits) {
-                s.push(char::from(b'0' + u8::try_from(rng.below(10)).unwrap()));
+            for _ in 0..=rng.random_range(0..digits) {
+                s.push(char::from(b'0' + u8::try_from(rng.random_range(0..10)).unwrap()));
             }
-            if rng.below(2) == 0 {
-                let e = i64::try_from(rng.below(exponents)).unwrap() - i64::try_from(exponents / 2).unwrap();
+            if rng.random_range(0..2) == 0 {
+                let e = i64::from(rng.random_range(0..exponents)) - i64::from(exponents / 2);
                 write!(s, "e{e}").unwrap();
             }
             let expected = s.parse::<f64>().unwrap();
@@ -1021,8 +999,6 @@ mod tests {
     fn key(s: &str) -> Result<UserKey, BadValue> {
         user_key_from_text(s)
     }
-
-    #[allow(clippy::unnecessary_wraps)] // compared with the parsers' results
     fn text(s: &str) -> Result<UserKey, BadValue> {
         Ok(UserKey::Text(s.to_owned()))
     }
@@ -1135,12 +1111,12 @@ mod tests {
         assert!(UserKey::Int(123) < UserKey::Text("123a".into()));
         assert!(UserKey::Int(123) > UserKey::Text("12".into()));
         assert_eq!(UserKey::Int(0).cmp(&UserKey::Int(0)), Ordering::Equal);
-        let mut rng = Rng(9);
+        let mut rng = crate::testing::rng(9);
         let mut keys: Vec<UserKey> = (0..2_000)
-            .map(|_| match rng.below(3) {
-                0 => UserKey::Int(rng.next() >> rng.below(64)),
-                1 => UserKey::Text(format!("0{}", rng.below(10_000))),
-                _ => UserKey::Text(format!("u{}", rng.below(10_000))),
+            .map(|_| match rng.random_range(0..3) {
+                0 => UserKey::Int(rng.next_u64() >> rng.random_range(0..64)),
+                1 => UserKey::Text(format!("0{}", rng.random_range(0..10_000))),
+                _ => UserKey::Text(format!("u{}", rng.random_range(0..10_000))),
             })
             .collect();
         keys.sort();
@@ -1202,8 +1178,8 @@ mod tests {
         ];
         let seeds =
             ["2026-10-01T14:05:07.123456789+02:00", "01/10/2026 14:05:09", "1.00234e5", "1234,5e-3", "2026-02-28"];
-        let mut rng = Rng(1);
-        let mut pick = |n: usize| usize::try_from(rng.below(n as u64)).unwrap();
+        let mut rng = crate::testing::rng(1);
+        let mut pick = |n: usize| usize::try_from(rng.random_range(0..n as u64)).unwrap();
         for round in 0..200_000 {
             let s: String = if round % 2 == 0 {
                 (0..pick(40)).map(|_| ALPHABET[pick(ALPHABET.len())]).collect()
@@ -1229,12 +1205,12 @@ mod tests {
 
     #[test]
     fn no_panic_on_random_bytes() {
-        let mut rng = Rng(2);
+        let mut rng = crate::testing::rng(2);
         let mut bytes = [0_u8; 24];
         for _ in 0..100_000 {
-            let len = usize::try_from(rng.below(25)).unwrap();
+            let len = usize::try_from(rng.random_range(0..25)).unwrap();
             for b in &mut bytes[..len] {
-                *b = u8::try_from(rng.below(256)).unwrap();
+                *b = u8::try_from(rng.random_range(0..256)).unwrap();
             }
             check_all_parsers(&String::from_utf8_lossy(&bytes[..len]));
         }

@@ -23,6 +23,24 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in the order the report lists them.
+    pub const ALL: [Reason; 10] = [
+        Reason::EmptyField,
+        Reason::BadTimestamp,
+        Reason::NonexistentLocalTime,
+        Reason::BadDate,
+        Reason::BadNumber,
+        Reason::BadId,
+        Reason::UnknownProject,
+        Reason::BadArm,
+        Reason::DuplicateKey,
+        Reason::DoubleAssignment,
+    ];
+
+    pub fn from_code(code: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Reason::EmptyField => "empty_field",
@@ -38,8 +56,9 @@ impl Reason {
         }
     }
 
-    /// The sentence a reader sees in the `message` column.
-    fn explain(self, column: &str, raw: &str) -> String {
+    /// The sentence a reader sees in the `message` column; for a double
+    /// assignment, `raw` is the date of the assignment kept.
+    pub fn explain(self, column: &str, raw: &str) -> String {
         match self {
             Reason::EmptyField => format!("{column} is empty"),
             Reason::BadTimestamp => {
@@ -55,7 +74,7 @@ impl Reason {
             Reason::BadArm => format!("{column} \"{raw}\" is neither treatment nor control"),
             Reason::DuplicateKey => format!("{column} \"{raw}\" repeats an earlier row's key; the first row is kept"),
             Reason::DoubleAssignment => {
-                format!("user \"{raw}\" is assigned again to this project; the earliest assigned_on is kept")
+                format!("the user is assigned again to this project; the assignment of {raw} is kept")
             }
         }
     }

@@ -19,8 +19,7 @@ use crate::error::{Error, Result};
 /// Enough partitions that a billion events make parts of about 90 MB.
 pub const PARTS: usize = 256;
 
-/// Events held in memory before spilling: 8 Mi events, 192 MiB.
-pub const DEFAULT_BUDGET: usize = 8 << 20;
+pub use crate::config::DEFAULT_MEMORY_EVENTS as DEFAULT_BUDGET;
 
 const ROW_BYTES: usize = 24;
 

@@ -133,3 +133,102 @@ pub fn add_cost(row: &mut ImpactRow, annual_cost_eur: f64, new_users_12: u64) {
     row.cost_low = row.ci_high.filter(|h| *h > 0.0).map(|h| annual_cost_eur / (h * n12));
     row.cost_high = row.ci_low.filter(|l| *l > 0.0).map(|l| annual_cost_eur / (l * n12));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::OutcomeRow;
+
+    const OUTCOME: u32 = 0;
+
+    fn question(has_values: bool) -> Question<'static> {
+        Question {
+            project_id: "p",
+            outcome: "employment",
+            code: Some(OUTCOME),
+            window: 90,
+            primary: true,
+            allocation: 0.5,
+            has_values,
+            logrank: None,
+        }
+    }
+
+    /// `with` of `n` users of one arm have the outcome `offset` days after
+    /// their assignment on day 0; users are numbered from `first`.
+    fn arm(first: u32, n: u32, with: u32, treatment: bool, offset: i32) -> (Vec<Assignment>, Vec<OutcomeRow>) {
+        let assignments = (first..first + n).map(|u| Assignment::accepted(0, u, treatment, 0)).collect();
+        let outcomes = (first..first + with)
+            .map(|u| OutcomeRow { user: u, outcome: OUTCOME, day: offset, seq: u, value: Some(f64::from(u % 7)) })
+            .collect();
+        (assignments, outcomes)
+    }
+
+    /// Newcombe (1998), Table II example (a): 56/70 − 48/80 = 0.2000 with the
+    /// method 10 interval [0.0524, 0.3339], through the whole impact row.
+    #[test]
+    fn newcombe_example_through_the_rate_row() {
+        let (mut assignments, mut outcomes) = arm(0, 70, 56, true, 30);
+        let (control, control_outcomes) = arm(70, 80, 48, false, 90);
+        assignments.extend(control);
+        outcomes.extend(control_outcomes);
+        let index = OutcomeIndex::of_rows(&outcomes, 150);
+        let rows = rows(&question(false), &assignments, &index, 90);
+        assert_eq!(rows.len(), 1);
+        let r = &rows[0];
+        assert!(r.primary);
+        assert_eq!((r.n_treatment, r.n_control), (Some(70), Some(80)));
+        assert_eq!((r.with_outcome_treatment, r.with_outcome_control), (Some(56), Some(48)));
+        assert!((r.difference.unwrap() - 0.2).abs() < 1e-12);
+        assert!((r.ci_low.unwrap() - 0.0524).abs() < 5e-5, "{:?}", r.ci_low);
+        assert!((r.ci_high.unwrap() - 0.3339).abs() < 5e-5, "{:?}", r.ci_high);
+        // Relative uplift 0.8 / 0.6 − 1 = 1/3.
+        assert!((r.relative_uplift.unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    /// The window is `[assigned_on, assigned_on + W]`, both ends included;
+    /// an assignment whose window is not over by `as_of` does not count.
+    #[test]
+    fn window_ends_and_incomplete_assignments() {
+        let assignments = vec![
+            Assignment::accepted(0, 0, true, 0),
+            Assignment::accepted(0, 1, true, 0),
+            Assignment::accepted(0, 2, false, 0),
+            Assignment::accepted(0, 3, false, 5),
+        ];
+        let outcomes = vec![
+            OutcomeRow { user: 0, outcome: OUTCOME, day: 90, seq: 0, value: Some(100.0) },
+            OutcomeRow { user: 1, outcome: OUTCOME, day: 91, seq: 1, value: Some(50.0) },
+            OutcomeRow { user: 2, outcome: OUTCOME, day: 0, seq: 2, value: None },
+        ];
+        let index = OutcomeIndex::of_rows(&outcomes, 4);
+        let rows = rows(&question(true), &assignments, &index, 94);
+        let (rate, mean) = (&rows[0], &rows[1]);
+        assert_eq!((rate.n_treatment, rate.n_control), (Some(2), Some(1)), "user 3's window ends on day 95");
+        assert_eq!((rate.with_outcome_treatment, rate.with_outcome_control), (Some(1), Some(1)));
+        assert_eq!(rate.difference, Some(-0.5));
+        assert_eq!(mean.metric, "mean_value");
+        assert!(!mean.primary);
+        // Treatment values inside the window: 100 and 0; control: a null value counts 0.
+        assert_eq!((mean.treatment, mean.control), (Some(50.0), Some(0.0)));
+        assert_eq!(mean.relative_uplift, None, "control mean 0");
+        assert_eq!(mean.ci_low, None, "an arm of one has no Welch interval");
+    }
+
+    #[test]
+    fn cost_only_for_a_positive_difference() {
+        let (assignments, outcomes) = arm(0, 10, 5, true, 1);
+        let index = OutcomeIndex::of_rows(&outcomes, 10);
+        let mut row = rows(&question(false), &assignments, &index, 90).remove(0);
+        assert_eq!(row.difference, None, "no control arm");
+        add_cost(&mut row, 120_000.0, 1000);
+        assert_eq!(row.cost_per_additional_outcome, None);
+        row.difference = Some(0.1);
+        row.ci_low = Some(-0.02);
+        row.ci_high = Some(0.2);
+        add_cost(&mut row, 120_000.0, 1000);
+        assert_eq!(row.cost_per_additional_outcome, Some(1200.0));
+        assert_eq!(row.cost_low, Some(600.0));
+        assert_eq!(row.cost_high, None, "not demonstrated when ci_low ≤ 0");
+    }
+}

@@ -10,14 +10,19 @@ pub struct OutcomeIndex<'a> {
 
 impl<'a> OutcomeIndex<'a> {
     pub fn new(ds: &'a Dataset) -> OutcomeIndex<'a> {
-        let mut starts = vec![0u32; ds.users.len() + 1];
-        for row in &ds.outcomes {
+        OutcomeIndex::of_rows(&ds.outcomes, ds.users.len())
+    }
+
+    /// `rows` sorted by user, outcome and day; user codes below `users`.
+    pub fn of_rows(rows: &'a [OutcomeRow], users: usize) -> OutcomeIndex<'a> {
+        let mut starts = vec![0u32; users + 1];
+        for row in rows {
             starts[row.user as usize + 1] += 1;
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
-        OutcomeIndex { rows: &ds.outcomes, starts }
+        OutcomeIndex { rows, starts }
     }
 
     /// The rows of one user and outcome, by day.
@@ -27,10 +32,6 @@ impl<'a> OutcomeIndex<'a> {
         let from = all.partition_point(|r| r.outcome < outcome);
         let to = all.partition_point(|r| r.outcome <= outcome);
         &all[from..to]
-    }
-
-    pub fn has_any(&self, user: u32) -> bool {
-        self.starts[user as usize] < self.starts[user as usize + 1]
     }
 }
 

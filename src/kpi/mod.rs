@@ -15,7 +15,6 @@ pub mod north_star;
 pub mod outcomes;
 pub mod quality;
 pub mod reach;
-pub mod registry;
 pub mod retention;
 pub mod slots;
 pub mod survival;
@@ -32,8 +31,7 @@ use lookup::OutcomeIndex;
 use monthly::Monthly;
 use slots::Slots;
 
-/// The `project_id` of the whole incubator.
-pub const PORTFOLIO: &str = "_portfolio";
+pub use crate::tables::PORTFOLIO;
 
 /// The figures of one product (or the portfolio) while the pass runs.
 struct Unit {
@@ -131,7 +129,7 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
     }
     unit_rows(&ctx, PORTFOLIO, &portfolio, &|c| truncated.iter().any(|t| t.1 == c), &mut tables);
     randomized_rows(&ctx, settings, &units, &mut tables);
-    sort(&mut tables);
+    tables.sort();
     Ok(tables)
 }
 
@@ -314,40 +312,4 @@ fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], t: &m
             }
         }
     }
-}
-
-/// The sort orders of SPEC section 5 (text by UTF-8 bytes).
-fn sort(t: &mut Tables) {
-    t.kpis.sort_by(|a, b| {
-        (&a.project_id, a.month, &a.segment, &a.kpi).cmp(&(&b.project_id, b.month, &b.segment, &b.kpi))
-    });
-    t.retention.sort_by(|a, b| {
-        (&a.project_id, &a.segment, a.cohort_month, a.months_since).cmp(&(
-            &b.project_id,
-            &b.segment,
-            b.cohort_month,
-            b.months_since,
-        ))
-    });
-    t.funnel.sort_by(|a, b| (&a.project_id, a.cohort_month, a.step).cmp(&(&b.project_id, b.cohort_month, b.step)));
-    t.outcomes.sort_by(|a, b| {
-        (&a.project_id, &a.segment, a.cohort_month, &a.outcome, a.window_days).cmp(&(
-            &b.project_id,
-            &b.segment,
-            b.cohort_month,
-            &b.outcome,
-            b.window_days,
-        ))
-    });
-    t.survival
-        .sort_by(|a, b| (&a.project_id, &a.outcome, &a.arm, a.day).cmp(&(&b.project_id, &b.outcome, &b.arm, b.day)));
-    t.survival_summary.sort_by(|a, b| (&a.project_id, &a.outcome, &a.arm).cmp(&(&b.project_id, &b.outcome, &b.arm)));
-    t.impact.sort_by(|a, b| {
-        (&a.project_id, &a.outcome, a.window_days, &a.metric).cmp(&(
-            &b.project_id,
-            &b.outcome,
-            b.window_days,
-            &b.metric,
-        ))
-    });
 }

@@ -7,7 +7,8 @@
 
 use crate::config::Settings;
 use crate::ingest::Project;
-use crate::tables::{Direction, KpiRow, NorthStar, NorthStarStatus, OutcomeRow};
+use crate::registry::{Kpi, NorthStarKpi};
+use crate::tables::{ALL, Direction, KpiRow, NorthStar, NorthStarStatus, OutcomeRow};
 use crate::tz;
 
 /// A figure as published: its value, or whether disclosure control hid it.
@@ -26,11 +27,10 @@ pub fn rows(
     let mut rows = Vec::new();
     for p in catalog {
         let Some(ns) = settings.project(&p.id).and_then(|s| s.north_star.as_ref()) else { continue };
-        let (is_rate, [(value, suppressed), (previous, _), (year_before, _)]) =
-            match ns.kpi.strip_prefix("outcome_rate:") {
-                Some(rest) => (true, outcome_series(&p.id, rest, outcomes)),
-                None => (ns.kpi == "stickiness", kpi_series(&p.id, &ns.kpi, kpis, month)),
-            };
+        let [(value, suppressed), (previous, _), (year_before, _)] = match &ns.kpi {
+            NorthStarKpi::OutcomeRate { outcome, window } => outcome_series(&p.id, outcome, *window, outcomes),
+            NorthStarKpi::Kpi(kpi) => kpi_series(&p.id, *kpi, kpis, month),
+        };
         let (change_previous, change_previous_rel) = change(value, previous);
         let (change_year, change_year_rel) = change(value, year_before);
         rows.push(NorthStar {
@@ -48,30 +48,27 @@ pub fn rows(
             change_year_rel,
             status: status(value, ns.target, ns.lower_is_better),
             partial_month,
-            is_rate,
         });
     }
     rows
 }
 
 /// The month's, the previous month's and the year-before value, segment all.
-fn kpi_series(project_id: &str, kpi: &str, kpis: &[KpiRow], month: i32) -> [Published; 3] {
+fn kpi_series(project_id: &str, kpi: Kpi, kpis: &[KpiRow], month: i32) -> [Published; 3] {
     [0, -1, -12].map(|k| {
         let m = tz::add_months(month, k);
         kpis.iter()
-            .find(|r| r.project_id == project_id && r.segment == "all" && r.kpi == kpi && r.month == m)
+            .find(|r| r.project_id == project_id && r.segment == ALL && r.kpi == kpi && r.month == m)
             .map_or((None, false), |r| (r.value, r.suppressed))
     })
 }
 
 /// The latest complete cohort's rate, the cohort before and the one a year
 /// before.
-fn outcome_series(project_id: &str, spec: &str, outcomes: &[OutcomeRow]) -> [Published; 3] {
-    let Some((outcome, window)) = spec.rsplit_once(':') else { return [(None, false); 3] };
-    let window: i32 = window.parse().unwrap_or(-1);
+fn outcome_series(project_id: &str, outcome: &str, window: i32, outcomes: &[OutcomeRow]) -> [Published; 3] {
     let rows: Vec<&OutcomeRow> = outcomes
         .iter()
-        .filter(|r| r.project_id == project_id && r.segment == "all" && r.outcome == outcome && r.window_days == window)
+        .filter(|r| r.project_id == project_id && r.segment == ALL && r.outcome == outcome && r.window_days == window)
         .collect();
     let Some(latest) = rows.iter().filter(|r| r.complete).map(|r| r.cohort_month).max() else {
         return [(None, false); 3];

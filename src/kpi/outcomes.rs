@@ -97,3 +97,61 @@ pub fn rows(
     }
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::OutcomeRow as Row;
+    use crate::tz::day_of;
+
+    /// Hand-computed: cohort September 2026 (3 users seen on Sept 10),
+    /// windows 30 and 90, as_of 2026-12-31. User 0's outcome falls on
+    /// Oct 10 (day 30: inside both windows, the end is inclusive), user 1's
+    /// on Oct 11 (day 31: inside 90 only), user 2 has another outcome only.
+    #[test]
+    fn rates_by_cohort_and_window() {
+        let sept = day_of(2026, 9, 1).unwrap();
+        let index_day = day_of(2026, 9, 10).unwrap();
+        let cal = Calendar::new(sept, sept, day_of(2026, 12, 31).unwrap());
+        let outcomes = vec![
+            Row { user: 0, outcome: 0, day: index_day + 30, seq: 0, value: None },
+            Row { user: 1, outcome: 0, day: index_day + 31, seq: 1, value: None },
+            Row { user: 2, outcome: 1, day: index_day + 1, seq: 2, value: None },
+        ];
+        let index = OutcomeIndex::of_rows(&outcomes, 3);
+        let plan = Plan { outcomes: vec![("employment".into(), Some(0))], windows: vec![30, 90] };
+        let mut counts = Counts::new(&cal, &plan);
+        let mut hits = Vec::new();
+        for user in 0..3 {
+            plan.hits(&index, user, index_day, &mut hits);
+            counts.add(0, &hits);
+        }
+        let cohorts = Cohorts { sizes: &[3], left_truncated: &|_| false };
+        let rows = rows("p", "all", &counts, &cohorts, &plan, &cal);
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].window_days, rows[0].with_outcome, rows[0].users), (30, Some(1), Some(3)));
+        assert_eq!((rows[1].window_days, rows[1].with_outcome), (90, Some(2)));
+        // Wilson (1927) 95% score interval for 1/3, computed by hand from the
+        // formula with z = 1.959964: [0.0614919, 0.7923404].
+        assert!((rows[0].ci_low.unwrap() - 0.061_492).abs() < 1e-6, "{:?}", rows[0].ci_low);
+        assert!((rows[0].ci_high.unwrap() - 0.792_340).abs() < 1e-6, "{:?}", rows[0].ci_high);
+        // Sept 30 + 30 = Oct 30 ≤ as_of; Sept 30 + 90 = Dec 29 ≤ as_of.
+        assert!(rows[0].complete && rows[1].complete);
+    }
+
+    #[test]
+    fn incomplete_window_and_empty_cohorts() {
+        let sept = day_of(2026, 9, 1).unwrap();
+        let oct = day_of(2026, 10, 1).unwrap();
+        let cal = Calendar::new(sept, oct, day_of(2026, 11, 15).unwrap());
+        let plan = Plan { outcomes: vec![("employment".into(), None)], windows: vec![30, 90] };
+        let counts = Counts::new(&cal, &plan);
+        let cohorts = Cohorts { sizes: &[0, 2], left_truncated: &|c| c == 1 };
+        let rows = rows("p", "all", &counts, &cohorts, &plan, &cal);
+        assert_eq!(rows.len(), 2, "no row for the empty September cohort");
+        assert!(rows.iter().all(|r| r.cohort_month == oct && r.left_truncated && r.with_outcome == Some(0)));
+        // Oct 31 + 30 = Nov 30 is after as_of (Nov 15).
+        assert!(!rows[0].complete && !rows[1].complete);
+        assert_eq!(rows[0].rate, Some(0.0));
+    }
+}

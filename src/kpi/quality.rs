@@ -9,7 +9,8 @@ use rustc_hash::FxHashSet;
 
 use crate::config::{InputKind, Settings};
 use crate::ingest::Dataset;
-use crate::tables::{IdCoverage, KpiRow, RejectRow};
+use crate::registry::Kpi;
+use crate::tables::{ALL, IdCoverage, KpiRow, PORTFOLIO, RejectRow};
 
 /// `(input, reason, rows)`, sorted by input then reason.
 pub fn reject_reasons(rejects: &[RejectRow]) -> Vec<(String, String, u64)> {
@@ -53,7 +54,7 @@ pub fn id_coverage(ds: &Dataset, settings: &Settings) -> Vec<IdCoverage> {
 /// reveals no count.
 pub fn outages(kpis: &[KpiRow]) -> Vec<(String, i32)> {
     let mut out = Vec::new();
-    let events = kpis.iter().filter(|r| r.kpi == "events" && r.segment == "all" && r.project_id != super::PORTFOLIO);
+    let events = kpis.iter().filter(|r| r.kpi == Kpi::Events && r.segment == ALL && r.project_id != PORTFOLIO);
     let mut by_project: BTreeMap<&str, Vec<(i32, f64)>> = BTreeMap::new();
     for r in events {
         by_project.entry(&r.project_id).or_default().push((r.month, r.value.unwrap_or(0.0)));
@@ -80,7 +81,7 @@ mod tests {
             project_id: "p".into(),
             month,
             segment: "all".into(),
-            kpi: "events".into(),
+            kpi: Kpi::Events,
             value: Some(value),
             n: None,
             ci_low: None,

@@ -6,6 +6,7 @@
 
 use super::calendar::Calendar;
 use super::monthly::Monthly;
+use crate::registry::Kpi;
 use crate::tables::KpiRow;
 
 /// The seven reach KPIs of one product (or `_portfolio`) and segment, for
@@ -21,25 +22,25 @@ pub fn rows(project_id: &str, segment: &str, m: &Monthly, cal: &Calendar, from: 
         let n_days = days.len() as f64;
         // Summed in day order so the float is the same on every run.
         let dau_mean = m.dau[days].iter().sum::<u64>() as f64 / n_days;
-        let row = |kpi: &str, value: Option<f64>, n: u64| KpiRow {
+        let row = |kpi: Kpi, value: Option<f64>, n: u64| KpiRow {
             project_id: project_id.to_owned(),
             month,
             segment: segment.to_owned(),
-            kpi: kpi.to_owned(),
+            kpi,
             value,
             n: Some(n),
             ci_low: None,
             ci_high: None,
             suppressed: false,
         };
-        let count = |kpi: &str, value: u64| row(kpi, Some(value as f64), value);
-        rows.push(count("active_users", active));
-        rows.push(count("cumulative_users", cumulative));
-        rows.push(row("dau_mean", Some(dau_mean), active));
-        rows.push(row("events", Some(m.events[i] as f64), active));
-        rows.push(count("new_users", m.new[i]));
-        rows.push(count("returning_users", active - m.new[i]));
-        rows.push(row("stickiness", ratio(dau_mean, active), active));
+        let count = |kpi: Kpi, value: u64| row(kpi, Some(value as f64), value);
+        rows.push(count(Kpi::ActiveUsers, active));
+        rows.push(count(Kpi::CumulativeUsers, cumulative));
+        rows.push(row(Kpi::DauMean, Some(dau_mean), active));
+        rows.push(row(Kpi::Events, Some(m.events[i] as f64), active));
+        rows.push(count(Kpi::NewUsers, m.new[i]));
+        rows.push(count(Kpi::ReturningUsers, active - m.new[i]));
+        rows.push(row(Kpi::Stickiness, ratio(dau_mean, active), active));
     }
     rows
 }
@@ -51,7 +52,7 @@ pub fn cost_rows(project_id: &str, annual_cost_eur: f64, m: &Monthly, cal: &Cale
             project_id: project_id.to_owned(),
             month: cal.month_start(i),
             segment: super::slots::ALL.to_owned(),
-            kpi: "cost_per_active_user".to_owned(),
+            kpi: Kpi::CostPerActiveUser,
             value: ratio(annual_cost_eur / 12.0, m.active[i]),
             n: Some(m.active[i]),
             ci_low: None,
@@ -72,7 +73,7 @@ mod tests {
     use crate::tz::day_of;
 
     fn value(rows: &[KpiRow], kpi: &str, month: i32) -> Option<f64> {
-        rows.iter().find(|r| r.kpi == kpi && r.month == month).and_then(|r| r.value)
+        rows.iter().find(|r| r.kpi.name() == kpi && r.month == month).and_then(|r| r.value)
     }
 
     /// Hand-computed: two months (Sept, Oct 2026), as_of 2026-10-10.
@@ -99,7 +100,7 @@ mod tests {
         assert_eq!(value(&rows, "dau_mean", sept), Some(2.0 / 30.0));
         assert_eq!(value(&rows, "dau_mean", oct), Some(0.3));
         assert_eq!(value(&rows, "stickiness", oct), Some(0.15));
-        let n_events = rows.iter().find(|r| r.kpi == "events" && r.month == oct).and_then(|r| r.n);
+        let n_events = rows.iter().find(|r| r.kpi == Kpi::Events && r.month == oct).and_then(|r| r.n);
         assert_eq!(n_events, Some(2), "n of events is active_users");
     }
 

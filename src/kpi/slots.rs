@@ -4,8 +4,7 @@
 
 use crate::ingest::Segment;
 
-/// The label written in the `segment` column for the total.
-pub const ALL: &str = "all";
+pub use crate::tables::ALL;
 
 pub struct Slots {
     /// First slot of each segment variable.

@@ -9,37 +9,44 @@ pub mod manifest;
 pub mod parquet;
 pub mod raw;
 
-use polars::prelude::DataFrame;
-
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::privacy::{self, Suppressed};
-use crate::tables::Tables;
+use crate::tables::{Table, Tables, Visitor};
 use folder::OutputFolder;
 use manifest::Written;
 
 /// Writes every parquet table; returns what was written.
 pub fn write_tables(folder: &OutputFolder, t: &Tables, suppressed: &privacy::Report) -> Result<Vec<Written>> {
-    let tables: [(&'static str, Result<DataFrame>, usize); 8] = [
-        ("kpis.parquet", parquet::kpis(&t.kpis), t.kpis.len()),
-        ("retention.parquet", parquet::retention(&t.retention), t.retention.len()),
-        ("funnel.parquet", parquet::funnel(&t.funnel), t.funnel.len()),
-        ("outcomes.parquet", parquet::outcomes(&t.outcomes), t.outcomes.len()),
-        ("survival.parquet", parquet::survival(&t.survival), t.survival.len()),
-        ("survival_summary.parquet", parquet::survival_summary(&t.survival_summary), t.survival_summary.len()),
-        ("impact.parquet", parquet::impact(&t.impact), t.impact.len()),
-        ("restricted/rejects.parquet", parquet::rejects(&t.rejects), t.rejects.len()),
-    ];
-    let mut written = Vec::new();
-    for (file, frame, rows) in tables {
-        let bytes = parquet::to_bytes(&mut frame?, file)?;
-        folder.write(file, &bytes)?;
-        written.push(Written {
-            file: file.to_owned(),
-            rows,
-            suppressed: suppressed.get(file).copied().unwrap_or(Suppressed::default()),
-        });
+    let mut writer = TableWriter { folder, suppressed, written: Vec::new(), error: None };
+    t.visit(&mut writer);
+    match writer.error {
+        Some(e) => Err(e),
+        None => Ok(writer.written),
     }
-    Ok(written)
+}
+
+struct TableWriter<'a> {
+    folder: &'a OutputFolder,
+    suppressed: &'a privacy::Report,
+    written: Vec<Written>,
+    error: Option<Error>,
+}
+
+impl Visitor for TableWriter<'_> {
+    fn table<T: Table>(&mut self, rows: &[T]) {
+        if self.error.is_some() {
+            return;
+        }
+        let bytes = parquet::table(rows).and_then(|mut frame| parquet::to_bytes(&mut frame, T::FILE));
+        match bytes.and_then(|bytes| self.folder.write(T::FILE, &bytes)) {
+            Ok(()) => self.written.push(Written {
+                file: T::FILE.to_owned(),
+                rows: rows.len(),
+                suppressed: self.suppressed.get(T::FILE).copied().unwrap_or_default(),
+            }),
+            Err(e) => self.error = Some(e),
+        }
+    }
 }
 
 /// Writes the report's HTML, Markdown and charts (SVG and PNG).

@@ -9,16 +9,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{Block, Cell};
-use super::format;
 use super::i18n::{self, Labels};
-use super::model::{Lang, NorthStar, ReportInput};
+use super::model::{NorthStar, ReportInput};
 use crate::charts::{self, AnyFigure, Job};
-use crate::tables::{FunnelRow, ImpactRow, KpiRow, OutcomeRow, RetentionRow, SurvivalRow, SurvivalSummaryRow};
-
-/// The segment every chart and table of the report reads.
-const ALL: &str = "all";
-/// The pseudo-product of the whole incubator.
-pub const PORTFOLIO: &str = "_portfolio";
+use crate::format;
+use crate::format::Lang;
+use crate::registry::{Kpi, NorthStarKpi};
+use crate::tables::{ALL, FunnelRow, ImpactRow, KpiRow, OutcomeRow, RetentionRow, SurvivalRow, SurvivalSummaryRow};
+use crate::tz;
 
 /// Rows of one table grouped by product, in their original (sorted) order.
 type ByProject<'a, T> = BTreeMap<&'a str, Vec<&'a T>>;
@@ -38,7 +36,7 @@ pub struct Ctx<'a> {
     pub t: &'static Labels,
     /// The mark of a suppressed value, `< k`.
     pub mark: String,
-    kpis: BTreeMap<(&'a str, &'a str, i32), &'a KpiRow>,
+    kpis: BTreeMap<(&'a str, Kpi, i32), &'a KpiRow>,
     first_month: BTreeMap<&'a str, i32>,
     pub retention: ByProject<'a, RetentionRow>,
     pub funnel: ByProject<'a, FunnelRow>,
@@ -57,7 +55,7 @@ impl<'a> Ctx<'a> {
         let mut kpis = BTreeMap::new();
         let mut first_month: BTreeMap<&str, i32> = BTreeMap::new();
         for row in tables.kpis.iter().filter(|r| r.segment == ALL) {
-            kpis.insert((row.project_id.as_str(), row.kpi.as_str(), row.month), row);
+            kpis.insert((row.project_id.as_str(), row.kpi, row.month), row);
             let first = first_month.entry(row.project_id.as_str()).or_insert(row.month);
             *first = (*first).min(row.month);
         }
@@ -95,7 +93,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The `all`-segment figure of `kpi` for `project` in `month`.
-    pub fn kpi(&self, project: &str, kpi: &str, month: i32) -> Option<&'a KpiRow> {
+    pub fn kpi(&self, project: &str, kpi: Kpi, month: i32) -> Option<&'a KpiRow> {
         self.kpis.get(&(project, kpi, month)).copied()
     }
 
@@ -104,35 +102,32 @@ impl<'a> Ctx<'a> {
     pub fn trend_months(&self, project: &str, n: i32) -> Vec<i32> {
         let month = self.input.month;
         let first = self.first_month.get(project).copied().unwrap_or(month);
-        (0..n).rev().map(|i| format::add_months(month, -i)).filter(|&m| m >= first).collect()
+        (0..n).rev().map(|i| tz::add_months(month, -i)).filter(|&m| m >= first).collect()
     }
 
     /// A KPI's values over `months` (`None` where absent or suppressed) and
     /// whether any was suppressed.
-    pub fn kpi_series(&self, project: &str, kpi: &str, months: &[i32]) -> (Vec<Option<f64>>, bool) {
+    pub fn kpi_series(&self, project: &str, kpi: Kpi, months: &[i32]) -> (Vec<Option<f64>>, bool) {
         let rows: Vec<Option<&KpiRow>> = months.iter().map(|&m| self.kpi(project, kpi, m)).collect();
         let suppressed = rows.iter().flatten().any(|r| r.suppressed);
         (rows.iter().map(|r| r.and_then(|r| if r.suppressed { None } else { r.value })).collect(), suppressed)
     }
 
-    /// A KPI value formatted by the unit of its kind.
-    pub fn format_kpi(&self, kpi: &str, value: f64) -> String {
-        match kpi {
-            "stickiness" => format::percent(self.lang, value),
-            "cost_per_active_user" => format::euros(self.lang, value),
-            "dau_mean" => format::number(self.lang, value, 1),
-            k if k.starts_with("outcome_rate:") => format::percent(self.lang, value),
-            _ => format::number(self.lang, value, 0),
-        }
+    /// A KPI value formatted by the unit the registry gives it.
+    pub fn format_kpi(&self, kpi: Kpi, value: f64) -> String {
+        kpi.info().unit.write(self.lang, value)
     }
 
     /// A north star value or target in its unit.
     pub fn format_north_star(&self, ns: &NorthStar, value: f64) -> String {
-        if ns.is_rate { format::percent(self.lang, value) } else { self.format_kpi(&ns.kpi, value) }
+        match &ns.kpi {
+            NorthStarKpi::Kpi(kpi) => self.format_kpi(*kpi, value),
+            NorthStarKpi::OutcomeRate { .. } => format::percent(self.lang, value),
+        }
     }
 
     /// The cell of one KPI figure.
-    pub fn kpi_cell(&self, project: &str, kpi: &str, month: i32) -> Cell {
+    pub fn kpi_cell(&self, project: &str, kpi: Kpi, month: i32) -> Cell {
         match self.kpi(project, kpi, month) {
             Some(row) if row.suppressed => Cell::suppressed(&self.mark),
             Some(KpiRow { value: Some(v), .. }) => Cell::number(self.format_kpi(kpi, *v)),

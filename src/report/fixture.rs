@@ -6,11 +6,13 @@
 //!
 //! Test-only: `build_tables(n)` scales to `n` products for timing.
 
-use super::format::{add_months, days_from_civil, month_end};
-use super::model::{Direction, IdCoverage, Lang, NorthStar, NorthStarStatus, ProjectInfo, ReportInput};
+use super::model::{Direction, IdCoverage, NorthStar, NorthStarStatus, ProjectInfo, ReportInput};
+use crate::format::Lang;
+use crate::registry::{Kpi, NorthStarKpi};
 use crate::tables::{
     FunnelRow, ImpactRow, KpiRow, OutcomeRow, Reconciliation, RetentionRow, SurvivalRow, SurvivalSummaryRow, Tables,
 };
+use crate::tz::{add_months, days_from_civil, month_end};
 
 pub const MIN_CELL: u64 = 10;
 const HISTORY: i32 = 14;
@@ -129,13 +131,13 @@ fn active(s: &Spec, i: i32) -> f64 {
     (s.base * (1.0 + s.growth).powi(i) * (1.0 + 0.08 * f64::from(i).sin())).round()
 }
 
-fn kpi(project: &str, month: i32, kpi: &str, value: Option<f64>, n: Option<u64>) -> KpiRow {
+fn kpi(project: &str, month: i32, kpi: Kpi, value: Option<f64>, n: Option<u64>) -> KpiRow {
     let hidden = n.is_some_and(|n| n > 0 && n < MIN_CELL);
     KpiRow {
         project_id: project.into(),
         month,
         segment: "all".into(),
-        kpi: kpi.into(),
+        kpi,
         value: if hidden { None } else { value },
         n: if hidden { None } else { n },
         ci_low: None,
@@ -148,16 +150,16 @@ fn month_kpis(project: &str, month: i32, active: f64, new: f64, cumulative: f64,
     let (a, nw) = (active as u64, new as u64);
     let dau = (active * 0.11 * 10.0).round() / 10.0;
     let mut rows = vec![
-        kpi(project, month, "active_users", Some(active), Some(a)),
-        kpi(project, month, "cumulative_users", Some(cumulative), Some(cumulative as u64)),
-        kpi(project, month, "dau_mean", Some(dau), Some(a)),
-        kpi(project, month, "events", Some((active * 6.3).round()), Some(a)),
-        kpi(project, month, "new_users", Some(new), Some(nw)),
-        kpi(project, month, "returning_users", Some(active - new), Some(a - nw)),
-        kpi(project, month, "stickiness", (active > 0.0).then(|| dau / active), Some(a)),
+        kpi(project, month, Kpi::ActiveUsers, Some(active), Some(a)),
+        kpi(project, month, Kpi::CumulativeUsers, Some(cumulative), Some(cumulative as u64)),
+        kpi(project, month, Kpi::DauMean, Some(dau), Some(a)),
+        kpi(project, month, Kpi::Events, Some((active * 6.3).round()), Some(a)),
+        kpi(project, month, Kpi::NewUsers, Some(new), Some(nw)),
+        kpi(project, month, Kpi::ReturningUsers, Some(active - new), Some(a - nw)),
+        kpi(project, month, Kpi::Stickiness, (active > 0.0).then(|| dau / active), Some(a)),
     ];
     if let Some(c) = cost {
-        rows.push(kpi(project, month, "cost_per_active_user", (active > 0.0).then(|| c / 12.0 / active), Some(a)));
+        rows.push(kpi(project, month, Kpi::CostPerActiveUser, (active > 0.0).then(|| c / 12.0 / active), Some(a)));
     }
     rows
 }
@@ -172,7 +174,7 @@ fn product_kpis(s: &Spec) -> Vec<KpiRow> {
             cumulative += new;
             let mut rows = month_kpis(&s.id, m, a, new, cumulative, s.cost);
             if s.id.starts_with("atelier-cv") && i == s.months - 5 {
-                rows.iter_mut().filter(|r| r.kpi == "events").for_each(|r| r.value = Some(410.0));
+                rows.iter_mut().filter(|r| r.kpi == Kpi::Events).for_each(|r| r.value = Some(410.0));
             }
             rows
         })
@@ -420,17 +422,7 @@ pub fn build_tables(n: usize, as_of: i32) -> Tables {
             t.survival_summary.push(summary);
         }
     }
-    t.kpis.sort_by(|a, b| {
-        (&a.project_id, a.month, &a.segment, &a.kpi).cmp(&(&b.project_id, b.month, &b.segment, &b.kpi))
-    });
-    t.impact.sort_by(|a, b| {
-        (&a.project_id, &a.outcome, a.window_days, &a.metric).cmp(&(
-            &b.project_id,
-            &b.outcome,
-            b.window_days,
-            &b.metric,
-        ))
-    });
+    t.sort();
     t
 }
 
@@ -438,10 +430,25 @@ fn north_stars(specs: &[Spec]) -> Vec<NorthStar> {
     specs
         .iter()
         .filter_map(|s| {
-            let base = NorthStar { project_id: s.id.clone(), partial_month: false, ..NorthStar::default() };
+            let base = NorthStar {
+                project_id: s.id.clone(),
+                kpi: NorthStarKpi::Kpi(Kpi::ActiveUsers),
+                target: 0.0,
+                direction: Direction::Higher,
+                value: None,
+                suppressed: false,
+                previous: None,
+                year_before: None,
+                change_previous: None,
+                change_previous_rel: None,
+                change_year: None,
+                change_year_rel: None,
+                status: NorthStarStatus::NotSet,
+                partial_month: false,
+            };
             match s.id.split('-').next()? {
                 "competences" => Some(NorthStar {
-                    kpi: "active_users".into(),
+                    kpi: NorthStarKpi::Kpi(Kpi::ActiveUsers),
                     target: 5000.0,
                     value: Some(5386.0),
                     previous: Some(5120.0),
@@ -454,25 +461,24 @@ fn north_stars(specs: &[Spec]) -> Vec<NorthStar> {
                     ..base
                 }),
                 "la" => Some(NorthStar {
-                    kpi: "outcome_rate:employment:90".into(),
+                    kpi: NorthStarKpi::OutcomeRate { outcome: "employment".into(), window: 90 },
                     target: 0.25,
                     value: Some(0.212),
                     previous: Some(0.219),
                     change_previous: Some(-0.007),
                     change_previous_rel: Some(-0.007 / 0.219),
                     status: NorthStarStatus::AtRisk,
-                    is_rate: true,
                     ..base
                 }),
                 "mes" => Some(NorthStar {
-                    kpi: "active_users".into(),
+                    kpi: NorthStarKpi::Kpi(Kpi::ActiveUsers),
                     target: 200.0,
                     suppressed: true,
                     status: NorthStarStatus::NoData,
                     ..base
                 }),
                 "diagoriente" => Some(NorthStar {
-                    kpi: "cost_per_active_user".into(),
+                    kpi: NorthStarKpi::Kpi(Kpi::CostPerActiveUser),
                     target: 12.0,
                     direction: Direction::Lower,
                     status: NorthStarStatus::NoData,

@@ -7,7 +7,10 @@
 //! with no translation (an outcome, an event, an unknown phase) is shown as
 //! it is.
 
-use super::model::{Lang, NorthStarStatus};
+use super::model::NorthStarStatus;
+use crate::format::Lang;
+use crate::ingest::reject::Reason;
+use crate::registry::{Kpi, NorthStarKpi};
 
 /// The report's fixed labels in one language.
 #[derive(Debug)]
@@ -156,18 +159,6 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_string(), |acc, (name, value)| acc.replace(&format!("{{{name}}}"), value))
 }
 
-/// `(code, fr, en)`: the names of the KPIs of `jauge kpis`.
-const KPI_NAMES: &[(&str, &str, &str)] = &[
-    ("events", "Événements", "Events"),
-    ("active_users", "Utilisateurs actifs", "Active users"),
-    ("new_users", "Nouveaux utilisateurs", "New users"),
-    ("returning_users", "Utilisateurs revenus", "Returning users"),
-    ("cumulative_users", "Utilisateurs cumulés", "Cumulative users"),
-    ("dau_mean", "Actifs par jour (moyenne)", "Daily active users (mean)"),
-    ("stickiness", "Fidélité (DAU/MAU)", "Stickiness (DAU/MAU)"),
-    ("cost_per_active_user", "Coût par utilisateur actif", "Cost per active user"),
-];
-
 const ORIGINS: &[(&str, &str, &str)] = &[
     ("intrapreneur", "Intrapreneuriat", "Intrapreneur"),
     ("business_request", "Commande métier", "Business request"),
@@ -189,22 +180,23 @@ const AUDIENCES: &[(&str, &str, &str)] = &[
     ("advisers", "Conseillers", "Advisers"),
 ];
 
-const REASONS: &[(&str, &str, &str)] = &[
-    ("empty_field", "champ obligatoire vide", "required field empty"),
-    ("bad_timestamp", "horodatage illisible", "unreadable timestamp"),
-    (
-        "nonexistent_local_time",
-        "heure locale inexistante (passage à l’heure d’été)",
-        "local time that does not exist (DST gap)",
-    ),
-    ("bad_date", "date illisible ou inexistante", "unreadable or nonexistent date"),
-    ("bad_number", "nombre illisible", "unreadable number"),
-    ("bad_id", "identifiant numérique non entier", "non-integral numeric id"),
-    ("unknown_project", "produit absent du catalogue", "product not in the catalog"),
-    ("bad_arm", "bras ni treatment ni control", "arm neither treatment nor control"),
-    ("duplicate_key", "clé en double", "duplicate key"),
-    ("double_assignment", "utilisateur affecté deux fois", "user assigned twice"),
-];
+/// What a reject reason means, in a few words.
+fn reason_text(lang: Lang, reason: Reason) -> &'static str {
+    match reason {
+        Reason::EmptyField => lang.pick("champ obligatoire vide", "required field empty"),
+        Reason::BadTimestamp => lang.pick("horodatage illisible", "unreadable timestamp"),
+        Reason::NonexistentLocalTime => {
+            lang.pick("heure locale inexistante (passage à l’heure d’été)", "local time that does not exist (DST gap)")
+        }
+        Reason::BadDate => lang.pick("date illisible ou inexistante", "unreadable or nonexistent date"),
+        Reason::BadNumber => lang.pick("nombre illisible", "unreadable number"),
+        Reason::BadId => lang.pick("identifiant numérique non entier", "non-integral numeric id"),
+        Reason::UnknownProject => lang.pick("produit absent du catalogue", "product not in the catalog"),
+        Reason::BadArm => lang.pick("bras ni treatment ni control", "arm neither treatment nor control"),
+        Reason::DuplicateKey => lang.pick("clé en double", "duplicate key"),
+        Reason::DoubleAssignment => lang.pick("utilisateur affecté deux fois", "user assigned twice"),
+    }
+}
 
 const ARMS: &[(&str, &str, &str)] = &[
     ("treatment", "Traitement", "Treatment"),
@@ -223,18 +215,23 @@ fn lookup_or_code(table: &[(&str, &'static str, &'static str)], lang: Lang, code
     lookup(table, lang, code).map_or_else(|| code.to_string(), str::to_string)
 }
 
-/// A KPI's display name; `outcome_rate:<outcome>:<window>` reads as a rate.
-pub fn kpi_name(lang: Lang, code: &str) -> String {
-    if let Some(rest) = code.strip_prefix("outcome_rate:")
-        && let Some((outcome, window)) = rest.rsplit_once(':')
-    {
-        let template = match lang {
-            Lang::Fr => "Taux «\u{A0}{outcome}\u{A0}» à {window}\u{A0}j (dernière cohorte complète)",
-            Lang::En => "“{outcome}” rate within {window} d (latest complete cohort)",
-        };
-        return fill(template, &[("outcome", outcome), ("window", window)]);
+/// A KPI's display name, from the registry.
+pub fn kpi_name(lang: Lang, kpi: Kpi) -> String {
+    kpi.label(lang).to_owned()
+}
+
+/// A north star's display name; an outcome rate reads as a rate.
+pub fn north_star_name(lang: Lang, kpi: &NorthStarKpi) -> String {
+    match kpi {
+        NorthStarKpi::Kpi(kpi) => kpi_name(lang, *kpi),
+        NorthStarKpi::OutcomeRate { outcome, window } => {
+            let template = match lang {
+                Lang::Fr => "Taux «\u{A0}{outcome}\u{A0}» à {window}\u{A0}j (dernière cohorte complète)",
+                Lang::En => "“{outcome}” rate within {window} d (latest complete cohort)",
+            };
+            fill(template, &[("outcome", outcome), ("window", &window.to_string())])
+        }
     }
-    lookup_or_code(KPI_NAMES, lang, code)
 }
 
 pub fn origin(lang: Lang, code: &str) -> String {
@@ -251,8 +248,8 @@ pub fn audience(lang: Lang, code: &str) -> String {
 
 /// A reject reason: `code — description`.
 pub fn reason(lang: Lang, code: &str) -> String {
-    match lookup(REASONS, lang, code) {
-        Some(text) => format!("{code} — {text}"),
+    match Reason::from_code(code) {
+        Some(reason) => format!("{code} — {}", reason_text(lang, reason)),
         None => code.to_string(),
     }
 }
@@ -635,16 +632,22 @@ mod tests {
     #[test]
     fn both_languages_name_every_code() {
         for lang in [Lang::Fr, Lang::En] {
-            assert_eq!(kpi_name(lang, "unknown_kpi"), "unknown_kpi");
-            for (code, _, _) in KPI_NAMES.iter().chain(ORIGINS).chain(PHASES).chain(REASONS) {
-                assert!(!kpi_name(lang, code).is_empty());
+            for kpi in Kpi::ALL {
+                assert!(!kpi_name(lang, kpi).is_empty());
+            }
+            for (code, _, _) in ORIGINS {
+                assert_ne!(origin(lang, code), *code);
+            }
+            for (code, _, _) in AUDIENCES {
+                assert_ne!(audience(lang, code), *code);
+            }
+            for r in Reason::ALL {
+                assert!(reason(lang, r.code()).len() > r.code().len() + 3, "{}", r.code());
             }
             assert_eq!(labels(lang).method_items.len(), 11);
         }
-        assert_eq!(
-            kpi_name(Lang::En, "outcome_rate:employment:90"),
-            "“employment” rate within 90 d (latest complete cohort)"
-        );
+        let rate = NorthStarKpi::OutcomeRate { outcome: "employment".into(), window: 90 };
+        assert_eq!(north_star_name(Lang::En, &rate), "“employment” rate within 90 d (latest complete cohort)");
         assert_eq!(phase(Lang::Fr, "transfer"), "Transfert");
         assert_eq!(reason(Lang::En, "bad_arm"), "bad_arm — arm neither treatment nor control");
     }

@@ -8,10 +8,10 @@
 
 use super::context::{Ctx, chart};
 use super::doc::{Block, Cell, CellKind, Row, RowKind, Section, Sign, Table};
-use super::format;
 use super::i18n;
 use crate::charts::Job;
 use crate::charts::forest::{Forest, ForestRow};
+use crate::format;
 use crate::tables::ImpactRow;
 
 /// Rows per forest chart, so that each part fits on an A4 page.

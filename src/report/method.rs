@@ -8,8 +8,8 @@
 
 use super::context::Ctx;
 use super::doc::{Block, Section};
-use super::format;
 use super::i18n;
+use crate::format;
 
 pub fn section(ctx: &Ctx, number: usize) -> Section {
     let k = ctx.input.min_cell;

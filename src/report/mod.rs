@@ -13,7 +13,6 @@
 
 pub mod context;
 pub mod doc;
-pub mod format;
 pub mod html;
 pub mod i18n;
 pub mod impact;
@@ -27,9 +26,12 @@ pub mod summary;
 #[cfg(test)]
 pub(crate) mod fixture;
 
-pub use model::{Direction, IdCoverage, Lang, NorthStar, NorthStarStatus, ProjectInfo, ReportInput};
+pub use crate::format::Lang;
+pub use model::{Direction, IdCoverage, NorthStar, NorthStarStatus, ProjectInfo, ReportInput};
 
 use crate::charts::{self, Chart, Job};
+use crate::format;
+use crate::tz;
 use context::Ctx;
 use doc::Doc;
 
@@ -78,7 +80,7 @@ fn running_head(ctx: &Ctx) -> String {
     ];
     let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut head = i18n::fill(ctx.t.running_head, &values);
-    if input.as_of < format::month_end(input.month) {
+    if input.as_of < tz::month_end(input.month) {
         head.push_str(&format!(" ({})", ctx.t.partial_month));
     }
     head
@@ -136,7 +138,7 @@ mod tests {
 
     #[test]
     fn a_month_cut_early_is_labelled_partial() {
-        let as_of = format::days_from_civil(2026, 10, 15);
+        let as_of = tz::days_from_civil(2026, 10, 15);
         let tables = fixture::build_tables(5, as_of);
         let mut input = fixture::input(&tables, Lang::En, 5, as_of);
         input.projects.truncate(1);

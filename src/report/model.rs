@@ -5,35 +5,9 @@
 //! computation, no formatting. Dates are local day numbers (days since
 //! 1970-01-01); a month is the day number of its 1st.
 
+use crate::format::Lang;
 pub use crate::tables::{Direction, IdCoverage, NorthStar, NorthStarStatus};
 use crate::tables::{Reconciliation, Tables};
-
-/// The language of every label, month name and number in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum Lang {
-    #[default]
-    Fr,
-    En,
-}
-
-impl Lang {
-    /// The BCP 47 code written in `<html lang>`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-
-    /// Reads the `[report] lang` value of the config (`fr` or `en`).
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "fr" => Some(Lang::Fr),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
 
 /// One product of the catalog (an accepted row of `projects`).
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 
 use super::context::{Ctx, chart};
 use super::doc::{Block, Cell, NorthStarBox, Row, Section, Table};
-use super::format;
 use super::i18n;
 use super::model::{Direction, NorthStar, NorthStarStatus, ProjectInfo};
 use super::summary::{self, FULL_WIDTH, HALF_WIDTH, TREND_MONTHS};
@@ -19,17 +18,20 @@ use crate::charts::funnel::{Funnel, FunnelStep};
 use crate::charts::retention::{HeatCell, HeatRow, Heatmap};
 use crate::charts::survival::{Arm, Step, Survival};
 use crate::charts::{self, Job, palette};
+use crate::format;
+use crate::registry::{Kpi, NorthStarKpi};
 use crate::tables::{FunnelRow, SurvivalRow};
+use crate::tz;
 
-const PAGE_KPIS: [&str; 8] = [
-    "active_users",
-    "new_users",
-    "returning_users",
-    "cumulative_users",
-    "events",
-    "dau_mean",
-    "stickiness",
-    "cost_per_active_user",
+const PAGE_KPIS: [Kpi; 8] = [
+    Kpi::ActiveUsers,
+    Kpi::NewUsers,
+    Kpi::ReturningUsers,
+    Kpi::CumulativeUsers,
+    Kpi::Events,
+    Kpi::DauMean,
+    Kpi::Stickiness,
+    Kpi::CostPerActiveUser,
 ];
 
 /// The "Products" part: a short introduction, then one page per product.
@@ -95,7 +97,7 @@ fn pair_up(columns: Vec<Vec<Block>>) -> Vec<Block> {
 
 fn facts(ctx: &Ctx, p: &ProjectInfo) -> Vec<(String, String)> {
     let t = ctx.t;
-    let given = |v: &Option<String>, f: fn(super::model::Lang, &str) -> String| {
+    let given = |v: &Option<String>, f: fn(crate::format::Lang, &str) -> String| {
         v.as_deref().map_or_else(|| "—".to_string(), |c| f(ctx.lang, c))
     };
     vec![
@@ -116,7 +118,10 @@ fn north_star_block(ctx: &Ctx, project: &str) -> Block {
 
 /// A change: points for rates, the KPI's unit otherwise, relative beside.
 fn change_text(ctx: &Ctx, ns: &NorthStar, abs: Option<f64>, rel: Option<f64>) -> String {
-    let abs = abs.map(|a| if ns.is_rate { format::points(ctx.lang, a) } else { signed_kpi(ctx, &ns.kpi, a) });
+    let abs = abs.map(|a| match &ns.kpi {
+        NorthStarKpi::Kpi(kpi) if !ns.kpi.is_rate() => signed_kpi(ctx, *kpi, a),
+        _ => format::points(ctx.lang, a),
+    });
     match (abs, rel) {
         (Some(a), Some(r)) => format!("{a} ({})", format::percent_signed(ctx.lang, r)),
         (Some(a), None) => a,
@@ -124,7 +129,7 @@ fn change_text(ctx: &Ctx, ns: &NorthStar, abs: Option<f64>, rel: Option<f64>) ->
     }
 }
 
-fn signed_kpi(ctx: &Ctx, kpi: &str, v: f64) -> String {
+fn signed_kpi(ctx: &Ctx, kpi: Kpi, v: f64) -> String {
     let text = ctx.format_kpi(kpi, v.abs());
     let zero = ctx.format_kpi(kpi, 0.0);
     match () {
@@ -144,7 +149,7 @@ fn north_star_box(ctx: &Ctx, ns: &NorthStar) -> NorthStarBox {
         remarks.push(format!("{} — {} {}", ctx.t.partial_month, ctx.t.as_of, format::date(ctx.lang, ctx.input.as_of)));
     }
     NorthStarBox {
-        kpi: i18n::kpi_name(ctx.lang, &ns.kpi),
+        kpi: i18n::north_star_name(ctx.lang, &ns.kpi),
         value: ctx.figure(ns.value, ns.suppressed, |v| ctx.format_north_star(ns, v)),
         target,
         status: ns.status,
@@ -158,7 +163,7 @@ fn north_star_box(ctx: &Ctx, ns: &NorthStar) -> NorthStarBox {
 }
 
 fn retention_block(ctx: &Ctx, project: &str, stem: &str, jobs: &mut Vec<Job>) -> Block {
-    let first = format::add_months(ctx.input.month, -(TREND_MONTHS - 1));
+    let first = tz::add_months(ctx.input.month, -(TREND_MONTHS - 1));
     let mut cohorts: BTreeMap<i32, (Option<u64>, bool, bool, Vec<HeatCell>)> = BTreeMap::new();
     for r in ctx.retention.get(project).into_iter().flatten().filter(|r| r.cohort_month >= first) {
         let entry = cohorts.entry(r.cohort_month).or_insert((None, false, r.left_truncated, Vec::new()));

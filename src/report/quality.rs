@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 
 use super::context::Ctx;
 use super::doc::{Block, Cell, Row, RowKind, Section, Table};
-use super::format;
 use super::i18n;
+use crate::format;
+use crate::registry::Kpi;
 use crate::tables::Reconciliation;
 
 /// How many rejection reasons the report lists.
@@ -123,10 +124,10 @@ fn outages_block(ctx: &Ctx) -> Block {
             Row::new(vec![
                 Cell::text(ctx.name(project)),
                 Cell::text(format::month(ctx.lang, *month)),
-                ctx.kpi_cell(project, "events", *month),
+                ctx.kpi_cell(project, Kpi::Events, *month),
             ])
         })
         .collect();
-    let events = i18n::kpi_name(ctx.lang, "events");
+    let events = i18n::kpi_name(ctx.lang, Kpi::Events);
     Block::Table(Table { head: vec![ctx.t.product.into(), ctx.t.month.into(), events], rows })
 }

@@ -7,14 +7,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::context::{Ctx, PORTFOLIO, chart};
+use super::context::{Ctx, chart};
 use super::doc::{Block, Cell, CellKind, Row, RowKind, Section, Table};
-use super::format;
 use super::i18n;
-use super::model::{Lang, NorthStarStatus};
+use super::model::NorthStarStatus;
 use crate::charts::frame::Mark;
 use crate::charts::trend::{Trend, TrendSeries};
 use crate::charts::{Job, palette};
+use crate::format;
+use crate::format::Lang;
+use crate::registry::Kpi;
+use crate::tables::PORTFOLIO;
+use crate::tz;
 
 /// Width of a chart that spans the page, in chart units.
 pub const FULL_WIDTH: u32 = 1000;
@@ -23,7 +27,7 @@ pub const HALF_WIDTH: u32 = 640;
 /// The months a trend shows.
 pub const TREND_MONTHS: i32 = 13;
 
-const KEY_KPIS: [&str; 4] = ["active_users", "new_users", "cumulative_users", "events"];
+const KEY_KPIS: [Kpi; 4] = [Kpi::ActiveUsers, Kpi::NewUsers, Kpi::CumulativeUsers, Kpi::Events];
 
 pub fn section(ctx: &Ctx, number: usize, jobs: &mut Vec<Job>) -> Section {
     let t = ctx.t;
@@ -49,15 +53,15 @@ pub fn section(ctx: &Ctx, number: usize, jobs: &mut Vec<Job>) -> Section {
 
 /// KPIs of one product (or the portfolio) for the month, the month before
 /// and the same month a year before.
-pub fn kpi_table(ctx: &Ctx, project: &str, kpis: &[&str]) -> Table {
-    let months = [ctx.input.month, format::add_months(ctx.input.month, -1), format::add_months(ctx.input.month, -12)];
+pub fn kpi_table(ctx: &Ctx, project: &str, kpis: &[Kpi]) -> Table {
+    let months = [ctx.input.month, tz::add_months(ctx.input.month, -1), tz::add_months(ctx.input.month, -12)];
     let mut head = vec![ctx.t.indicator.to_string()];
     head.extend(months.iter().map(|&m| format::month(ctx.lang, m)));
     let rows = kpis
         .iter()
         .map(|kpi| {
-            let mut cells = vec![Cell::text(i18n::kpi_name(ctx.lang, kpi))];
-            cells.extend(months.iter().map(|&m| ctx.kpi_cell(project, kpi, m)));
+            let mut cells = vec![Cell::text(i18n::kpi_name(ctx.lang, *kpi))];
+            cells.extend(months.iter().map(|&m| ctx.kpi_cell(project, *kpi, m)));
             Row::new(cells)
         })
         .collect();
@@ -67,8 +71,8 @@ pub fn kpi_table(ctx: &Ctx, project: &str, kpis: &[&str]) -> Table {
 /// Monthly active and new users of `project` over the last 13 months.
 pub fn users_trend(ctx: &Ctx, project: &str, title: String, subtitle: Option<String>, width: u32) -> Trend {
     let months = ctx.trend_months(project, TREND_MONTHS);
-    let (active, hidden_a) = ctx.kpi_series(project, "active_users", &months);
-    let (new, hidden_n) = ctx.kpi_series(project, "new_users", &months);
+    let (active, hidden_a) = ctx.kpi_series(project, Kpi::ActiveUsers, &months);
+    let (new, hidden_n) = ctx.kpi_series(project, Kpi::NewUsers, &months);
     let n = months.len();
     let series = |label: &str, colour, values| TrendSeries {
         label: label.into(),
@@ -198,7 +202,7 @@ fn products_table(ctx: &Ctx) -> Table {
             let status_cell = Cell { text: i18n::status(ctx.lang, status).into(), kind: CellKind::Status(status) };
             let (kpi, value, target) = match ctx.north_star(&p.id) {
                 Some(ns) => (
-                    Cell::text(i18n::kpi_name(ctx.lang, &ns.kpi)),
+                    Cell::text(i18n::north_star_name(ctx.lang, &ns.kpi)),
                     ctx.figure(ns.value, ns.suppressed, |v| ctx.format_north_star(ns, v)),
                     Cell::number(ctx.format_north_star(ns, ns.target)),
                 ),

@@ -68,7 +68,6 @@ pub fn normal_two_sided_p(z: f64) -> f64 {
 
 /// A count as a float. Exact below 2^53, far beyond any user base jauge
 /// measures; above it the relative error is still below 1e-15.
-#[allow(clippy::cast_precision_loss)]
 const fn as_f64(count: u64) -> f64 {
     count as f64
 }
