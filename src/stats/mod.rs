@@ -4,7 +4,11 @@
 //! ratio mismatch check and the minimum detectable effect in [`proportions`];
 //! Welch's unequal-variance t interval in [`welch`]; Kaplan–Meier with
 //! Greenwood's variance, the log-log band, Nelson–Aalen and the median in
-//! [`survival`]; the log-rank test in [`logrank`].
+//! [`survival`]; the log-rank test in [`logrank`]; the always-valid
+//! confidence sequence in [`sequential`]; Benjamini–Hochberg q-values in
+//! [`multiplicity`]; CUPED regression adjustment in [`cuped`]; the complier
+//! average causal effect in [`cace`]; Callaway & Sant'Anna's staggered
+//! difference in differences in [`did`].
 //!
 //! This module only does arithmetic on counts, summaries and durations that
 //! the KPI code has already computed: it reads no file, knows nothing about
@@ -15,10 +19,21 @@
 //! the publication it follows and is tested against that publication's own
 //! worked example.
 
+pub mod cace;
+pub mod cuped;
+pub mod did;
 pub mod logrank;
+pub mod multiplicity;
 pub mod proportions;
+pub mod sequential;
 pub mod survival;
 pub mod welch;
+
+pub use cace::{Cace, TakeUpSums, cace};
+pub use cuped::{Cuped, CupedEstimate, Moments, cuped};
+pub use did::{Aggregation, Control, Estimate, Panel, RolloutRow, Unit, callaway_santanna};
+pub use multiplicity::benjamini_hochberg;
+pub use sequential::{Difference, Sequential, confidence_sequence, mean_difference, rate_difference};
 
 pub use logrank::{LogRank, logrank};
 pub use proportions::{
