@@ -12,7 +12,6 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod format;
-pub mod generate;
 pub mod ingest;
 pub mod kpi;
 pub mod output;

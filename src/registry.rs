@@ -89,6 +89,10 @@ pub struct Info {
     pub n: Option<Kpi>,
     pub label_fr: &'static str,
     pub label_en: &'static str,
+    /// What it counts, in a clause of each language, for the report's
+    /// Method section.
+    pub explain_fr: &'static str,
+    pub explain_en: &'static str,
     pub family: Family,
     /// Whether it can be a north star (a `kpis.parquet` figure, segment `all`).
     pub north_star: bool,
@@ -147,6 +151,8 @@ impl Kpi {
                 n: Some(Kpi::ActiveUsers),
                 label_fr: "Événements",
                 label_en: "Events",
+                explain_fr: "événements d’usage acceptés dans le mois",
+                explain_en: "accepted usage events in the month",
                 family: Family::Reach,
                 north_star: true,
             },
@@ -159,6 +165,8 @@ impl Kpi {
                 n: Some(Kpi::ActiveUsers),
                 label_fr: "Utilisateurs actifs",
                 label_en: "Active users",
+                explain_fr: "au moins un événement dans le mois",
+                explain_en: "at least one event in the month",
                 family: Family::Reach,
                 north_star: true,
             },
@@ -171,6 +179,8 @@ impl Kpi {
                 n: Some(Kpi::NewUsers),
                 label_fr: "Nouveaux utilisateurs",
                 label_en: "New users",
+                explain_fr: "dont la cohorte (le mois du premier usage) est le mois",
+                explain_en: "whose cohort (the month of their first use) is the month",
                 family: Family::Reach,
                 north_star: true,
             },
@@ -183,6 +193,8 @@ impl Kpi {
                 n: Some(Kpi::ReturningUsers),
                 label_fr: "Utilisateurs revenus",
                 label_en: "Returning users",
+                explain_fr: "actifs moins nouveaux",
+                explain_en: "active minus new",
                 family: Family::Reach,
                 north_star: true,
             },
@@ -195,6 +207,8 @@ impl Kpi {
                 n: Some(Kpi::CumulativeUsers),
                 label_fr: "Utilisateurs cumulés",
                 label_en: "Cumulative users",
+                explain_fr: "arrivés jusqu’à la fin du mois",
+                explain_en: "first seen up to the end of the month",
                 family: Family::Reach,
                 north_star: true,
             },
@@ -207,6 +221,8 @@ impl Kpi {
                 n: Some(Kpi::ActiveUsers),
                 label_fr: "Actifs par jour (moyenne)",
                 label_en: "Daily active users (mean)",
+                explain_fr: "moyenne sur chaque jour du mois jusqu’à l’arrêt, jours sans événement compris",
+                explain_en: "the mean over every day of the month up to the cut-off, days without events included",
                 family: Family::Reach,
                 north_star: true,
             },
@@ -219,6 +235,8 @@ impl Kpi {
                 n: Some(Kpi::ActiveUsers),
                 label_fr: "Fidélité (DAU/MAU)",
                 label_en: "Stickiness (DAU/MAU)",
+                explain_fr: "actifs par jour / actifs du mois",
+                explain_en: "daily active users / monthly active users",
                 family: Family::Reach,
                 north_star: true,
             },
@@ -231,6 +249,8 @@ impl Kpi {
                 n: Some(Kpi::ActiveUsers),
                 label_fr: "Coût par utilisateur actif",
                 label_en: "Cost per active user",
+                explain_fr: "coût annuel / 12 / actifs du mois",
+                explain_en: "annual cost / 12 / active users of the month",
                 family: Family::Reach,
                 north_star: true,
             },
@@ -243,6 +263,8 @@ impl Kpi {
                 n: None,
                 label_fr: "Rétention",
                 label_en: "Retention",
+                explain_fr: "part d’une cohorte active à nouveau le k-ième mois calendaire après son arrivée",
+                explain_en: "share of a cohort active again in the k-th calendar month after it arrived",
                 family: Family::Retention,
                 north_star: false,
             },
@@ -255,6 +277,8 @@ impl Kpi {
                 n: None,
                 label_fr: "Conversion du parcours",
                 label_en: "Funnel conversion",
+                explain_fr: "part des entrants qui atteignent chaque étape, dans l’ordre et dans la fenêtre",
+                explain_en: "share of entrants reaching each step, in order and within the window",
                 family: Family::Funnel,
                 north_star: false,
             },
@@ -267,6 +291,8 @@ impl Kpi {
                 n: None,
                 label_fr: "Taux de résultat",
                 label_en: "Outcome rate",
+                explain_fr: "part d’une cohorte qui connaît l’issue dans la fenêtre qui suit le premier usage",
+                explain_en: "share of a cohort with the outcome within the window after first use",
                 family: Family::Outcomes,
                 north_star: false,
             },
@@ -279,6 +305,8 @@ impl Kpi {
                 n: None,
                 label_fr: "Part sans le résultat",
                 label_en: "Share without the outcome",
+                explain_fr: "part encore sans l’issue au fil des jours (Kaplan–Meier)",
+                explain_en: "share still without the outcome day after day (Kaplan–Meier)",
                 family: Family::Survival,
                 north_star: false,
             },
@@ -291,6 +319,8 @@ impl Kpi {
                 n: None,
                 label_fr: "Délai médian",
                 label_en: "Median time",
+                explain_fr: "premier jour où la moitié a connu l’issue",
+                explain_en: "first day by which half have had the outcome",
                 family: Family::Survival,
                 north_star: false,
             },
@@ -303,6 +333,8 @@ impl Kpi {
                 n: None,
                 label_fr: "Effet",
                 label_en: "Effect",
+                explain_fr: "différence traitement − témoin d’un essai randomisé",
+                explain_en: "treatment − control difference of a randomized trial",
                 family: Family::Impact,
                 north_star: false,
             },
@@ -315,6 +347,8 @@ impl Kpi {
                 n: None,
                 label_fr: "Coût par résultat supplémentaire",
                 label_en: "Cost per additional outcome",
+                explain_fr: "coût annuel / (effet × nouveaux utilisateurs des douze derniers mois)",
+                explain_en: "annual cost / (effect × new users of the last twelve months)",
                 family: Family::Impact,
                 north_star: false,
             },
@@ -328,6 +362,15 @@ impl Kpi {
     pub fn label(self, lang: Lang) -> &'static str {
         let info = self.info();
         lang.pick(info.label_fr, info.label_en)
+    }
+
+    /// `Label: what it counts.`, for the Method section.
+    pub fn explain(self, lang: Lang) -> String {
+        let info = self.info();
+        match lang {
+            Lang::Fr => format!("{}\u{A0}: {}.", info.label_fr, info.explain_fr),
+            Lang::En => format!("{}: {}.", info.label_en, info.explain_en),
+        }
     }
 
     pub fn from_name(name: &str) -> Option<Kpi> {

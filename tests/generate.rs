@@ -129,3 +129,20 @@ fn impact_intervals_cover_the_planted_effects() {
         }
     }
 }
+
+#[test]
+fn options_out_of_range_are_a_usage_error_not_a_panic() {
+    let dir = scratch("generate-range");
+    let out = dir.join("out");
+    for (flag, value, message) in [
+        ("--months", "100000", "--months must be between 1 and 120"),
+        ("--users", "0", "--users must be between 1"),
+        ("--products", "5000", "--products must be between 1 and 1000"),
+    ] {
+        let o = jauge(&["generate", "--out", out.to_str().unwrap(), flag, value], &root());
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{}", stderr(&o));
+        assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+        assert!(!out.exists(), "nothing is written");
+    }
+}

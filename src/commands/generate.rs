@@ -5,10 +5,11 @@ use std::io::Write;
 
 use crate::cli::GenerateArgs;
 use crate::error::{Error, Result};
-use crate::generate::{self, GenerateOptions, Sink};
+use jauge_generate::raw::{self, Format, RawTable};
+use jauge_generate::{GenerateOptions, Sink};
+
 use crate::output::folder::{Marker, OutputFolder};
 use crate::output::parquet;
-use crate::output::raw::{self, Format, RawTable};
 use crate::progress::{Stages, Verbosity};
 
 /// Writes each generated table in its format into the folder.
@@ -47,15 +48,12 @@ pub fn generate(args: &GenerateArgs, v: Verbosity) -> Result<()> {
         months: args.months,
         seed: args.seed,
     };
-    if args.months == 0 || args.products == 0 || args.users == 0 {
-        return Err(Error::usage(
-            "--users, --products and --months must be at least 1",
-            "e.g. --users 20000 --products 40 --months 14",
-        ));
-    }
+    options
+        .validate()
+        .map_err(|e| Error::usage(e.to_string(), "e.g. --users 20000 --products 40 --end 2026-10 --months 14"))?;
     let folder = OutputFolder::create(&args.out, Marker::Dataset)?;
     let summary = Stages::new(v).run("generate", "generating the dataset", || {
-        generate::generate(&options, &mut FolderSink { folder: &folder })
+        jauge_generate::generate(&options, &mut FolderSink { folder: &folder })
     })?;
     folder.commit()?;
     if !v.quiet {

@@ -1,13 +1,12 @@
 //! Everything jauge writes goes through here: the parquet tables, the
-//! manifest, the report files and generated datasets, inside an atomic
-//! output folder.
+//! manifest, the report files and generated datasets (tables that
+//! `jauge_generate` makes), inside an atomic output folder.
 //!
 //! Not responsible for computing or rendering: callers hand it rows or bytes.
 
 pub mod folder;
 pub mod manifest;
 pub mod parquet;
-pub mod raw;
 
 use crate::error::{Error, Result};
 use crate::privacy::{self, Suppressed};

@@ -52,8 +52,8 @@ fn column(name: &str, values: Values<'_>) -> Result<Column> {
 
 /// A generated table as a frame: dictionary text is materialised, UTC
 /// timestamps become `Datetime(µs, UTC)`, days become `Date`.
-pub fn raw_frame(table: &super::raw::RawTable) -> Result<DataFrame> {
-    use super::raw::Column as Raw;
+pub fn raw_frame(table: &jauge_generate::raw::RawTable) -> Result<DataFrame> {
+    use jauge_generate::raw::Column as Raw;
     let mut columns = Vec::with_capacity(table.columns.len());
     let mut height = 0;
     for (name, column) in &table.columns {

@@ -143,6 +143,8 @@ pub struct Labels {
     pub outages_intro: &'static str,
     pub no_outages: &'static str,
     // Method.
+    /// The term under which the Method section lists every KPI of the registry.
+    pub method_kpis: &'static str,
     pub method_items: &'static [(&'static str, &'static str)],
 }
 
@@ -406,14 +408,11 @@ static FR: Labels = Labels {
     outages: "Baisses suspectes (panne de suivi possible)",
     outages_intro: "Mois dont les événements passent sous la moitié de la médiane des trois mois précédents.",
     no_outages: "Aucune baisse suspecte.",
+    method_kpis: "Indicateurs",
     method_items: &[
         (
             "Périmètre",
             "Chaque produit est mesuré sur ses événements d’usage acceptés jusqu’à la date d’arrêt ; les mois et les jours sont coupés dans le fuseau configuré. La cohorte d’un utilisateur est le mois de son premier usage du produit. Le portefeuille compte chaque personne une fois, quel que soit le nombre de produits utilisés.",
-        ),
-        (
-            "Audience",
-            "Utilisateurs actifs : au moins un événement dans le mois. Nouveaux : dont la cohorte est le mois. Revenus : actifs moins nouveaux. Actifs par jour : moyenne sur chaque jour du mois jusqu’à l’arrêt, jours sans événement compris. Fidélité : actifs par jour / actifs du mois.",
         ),
         (
             "Rétention",
@@ -577,14 +576,11 @@ static EN: Labels = Labels {
     outages: "Suspicious drops (possible tracking outage)",
     outages_intro: "Months whose events fall below half the median of the three months before.",
     no_outages: "No suspicious drop.",
+    method_kpis: "Indicators",
     method_items: &[
         (
             "Scope",
             "Each product is measured on its accepted usage events up to the cut-off date; months and days are cut in the configured time zone. A user’s cohort is the month of their first use of the product. The portfolio counts each person once, however many products they use.",
-        ),
-        (
-            "Reach",
-            "Active users: at least one event in the month. New: whose cohort is the month. Returning: active minus new. Daily active users: the mean over every day of the month up to the cut-off, days without events included. Stickiness: daily active users / monthly active users.",
         ),
         (
             "Retention",
@@ -644,7 +640,7 @@ mod tests {
             for r in Reason::ALL {
                 assert!(reason(lang, r.code()).len() > r.code().len() + 3, "{}", r.code());
             }
-            assert_eq!(labels(lang).method_items.len(), 11);
+            assert_eq!(labels(lang).method_items.len(), 10);
         }
         let rate = NorthStarKpi::OutcomeRate { outcome: "employment".into(), window: 90 };
         assert_eq!(north_star_name(Lang::En, &rate), "“employment” rate within 90 d (latest complete cohort)");

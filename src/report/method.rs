@@ -10,13 +10,18 @@ use super::context::Ctx;
 use super::doc::{Block, Section};
 use super::i18n;
 use crate::format;
+use crate::registry::Kpi;
 
 pub fn section(ctx: &Ctx, number: usize) -> Section {
     let k = ctx.input.min_cell;
     let k1 = k.saturating_sub(1).to_string();
     let values = [("k", k.to_string()), ("k1", k1), ("s", ctx.mark.clone())];
     let values: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let items = ctx.t.method_items.iter().map(|(term, text)| (term.to_string(), i18n::fill(text, &values))).collect();
+    let kpis = Kpi::ALL.map(|k| k.explain(ctx.lang)).join(" ");
+    let mut items: Vec<(String, String)> =
+        ctx.t.method_items.iter().map(|(term, text)| (term.to_string(), i18n::fill(text, &values))).collect();
+    // Right after the scope: what each figure counts, from the registry.
+    items.insert(1.min(items.len()), (ctx.t.method_kpis.to_string(), kpis));
     let run = vec![
         (ctx.t.month.to_string(), format::month(ctx.lang, ctx.input.month)),
         (ctx.t.as_of.to_string(), format::date(ctx.lang, ctx.input.as_of)),

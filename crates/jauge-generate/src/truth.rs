@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::calendar::month_label;
 use super::model;
 use super::world::World;
-use crate::output::raw::format_date as output_format_date;
+use crate::raw::format_date;
 
 /// Windows the truth is given for (those of the generated `jauge.toml`).
 pub const WINDOWS: [i32; 3] = [30, 90, 180];
@@ -227,8 +227,8 @@ pub fn build(world: &World, assigned: &[(u64, u64)], usage_events: u64, files: V
                 project_id: product.id.clone(),
                 allocation: trial.design.allocation,
                 compliance: trial.design.compliance,
-                enrollment_from: output_format_date(trial.from),
-                enrollment_to: output_format_date(trial.to - 1),
+                enrollment_from: format_date(trial.from),
+                enrollment_to: format_date(trial.to - 1),
                 regions: trial.design.regions.map(|r| r.to_vec()),
                 assigned: n,
                 assigned_treatment: treated,
@@ -277,8 +277,8 @@ pub fn build(world: &World, assigned: &[(u64, u64)], usage_events: u64, files: V
         period: Period {
             first_month: month_label(world.first_month),
             last_month: month_label(world.last_month),
-            as_of: output_format_date(world.as_of),
-            exported_on: output_format_date(world.export_day),
+            as_of: format_date(world.as_of),
+            exported_on: format_date(world.export_day),
             timezone: "Europe/Paris",
         },
         model: ModelSummary {
@@ -292,19 +292,14 @@ pub fn build(world: &World, assigned: &[(u64, u64)], usage_events: u64, files: V
         },
         randomized,
         observational,
-        validation: Validation {
-            month: month_label(world.last_month),
-            as_of: output_format_date(world.as_of),
-            files,
-            totals,
-        },
+        validation: Validation { month: month_label(world.last_month), as_of: format_date(world.as_of), files, totals },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::WINDOWS;
-    use crate::generate::model::TRIAL_HOLD_DAYS;
+    use crate::model::TRIAL_HOLD_DAYS;
 
     #[test]
     fn windows_are_within_the_exact_horizon() {

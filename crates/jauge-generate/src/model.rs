@@ -256,8 +256,8 @@ pub fn mean_wage() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::calendar::month_index;
-    use crate::generate::catalog;
+    use crate::calendar::month_index;
+    use crate::catalog;
 
     #[test]
     fn shares_sum_to_one() {

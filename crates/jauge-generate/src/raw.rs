@@ -1,14 +1,18 @@
-//! A raw input-shaped table held in memory, and its CSV and NDJSON writers.
+//! A raw input-shaped table held in memory, and its CSV and NDJSON writers:
+//! what the generator hands to a [`Sink`](crate::Sink), and the one thing
+//! this crate shares with the engine.
 //!
-//! Responsible for: the column-oriented [`RawTable`] that `jauge generate`
+//! Responsible for: the column-oriented [`RawTable`] that the generator
 //! emits (one typed column per input column, nulls as `None`), and writing
 //! it as CSV (any separator, optional decimal comma, RFC 4180 quoting) or
 //! NDJSON, byte for byte the same on every machine.
 //!
-//! Not responsible for: parquet (written elsewhere with polars from the same
-//! table), choosing file names, or reading anything back.
+//! Not responsible for: parquet (the engine writes it with polars from the
+//! same table), choosing file names, or reading anything back.
 
 use std::io::{self, Write};
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike};
 
 /// One column of a [`RawTable`]; every variant holds one entry per row.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,28 +47,6 @@ impl Column {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-
-    /// Whether row `i` is null.
-    pub fn is_null(&self, i: usize) -> bool {
-        match self {
-            Column::Text(v) => v[i].is_none(),
-            Column::Dict { codes, .. } => codes[i].is_none(),
-            Column::Int(v) | Column::TimestampUtc(v) => v[i].is_none(),
-            Column::Float(v) => v[i].is_none(),
-            Column::Date(v) => v[i].is_none(),
-        }
-    }
-
-    /// Row `i` as the text a CSV writer would write (decimal point, no
-    /// quoting); `None` when null. Convenient in tests; the writers below
-    /// format straight into their buffer instead.
-    pub fn text_at(&self, i: usize) -> Option<String> {
-        let mut buf = Vec::new();
-        if !write_value(self, i, false, &mut buf) {
-            return None;
-        }
-        Some(String::from_utf8(buf).expect("values are UTF-8"))
-    }
 }
 
 /// A table with named, equally long columns, in output column order.
@@ -89,16 +71,6 @@ impl RawTable {
         self.len() == 0
     }
 
-    /// The column called `name`, if any.
-    pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
-    }
-
-    /// Column names, in order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.columns.iter().map(|(n, _)| n.as_str())
-    }
-
     /// Whether every column has the same number of rows.
     pub fn lengths_agree(&self) -> bool {
         let n = self.len();
@@ -118,25 +90,14 @@ pub enum Format {
     Parquet,
 }
 
-/// Writes `table` in `format`; parquet is not written here and gives an
-/// [`io::ErrorKind::Unsupported`] error.
-pub fn write(table: &RawTable, format: Format, out: &mut impl Write) -> io::Result<()> {
-    match format {
-        Format::Csv { separator, decimal_comma } => write_csv(table, separator, decimal_comma, out),
-        Format::Ndjson => write_ndjson(table, out),
-        Format::Parquet => {
-            Err(io::Error::new(io::ErrorKind::Unsupported, "parquet is written by output::parquet, not output::raw"))
-        }
-    }
-}
-
 /// Writes a header line and one line per row, `\n`-terminated, UTF-8
 /// without a byte-order mark. A field is quoted when it holds the
 /// separator, a quote, a line break or leading/trailing spaces (readers
 /// trim unquoted fields); quotes are doubled. Nulls are empty fields.
 /// Timestamps are RFC 3339 in UTC with `Z` (fraction only when non-zero),
-/// dates `YYYY-MM-DD`, floats in their shortest round-trip form (non-finite
-/// floats are written empty).
+/// dates `YYYY-MM-DD`, floats in their shortest round-trip form. Non-finite
+/// floats, and dates and timestamps beyond chrono's range (about ±262 000
+/// years), are written empty.
 pub fn write_csv(table: &RawTable, separator: u8, decimal_comma: bool, out: &mut impl Write) -> io::Result<()> {
     debug_assert!(table.lengths_agree());
     let mut line: Vec<u8> = Vec::with_capacity(256);
@@ -167,9 +128,9 @@ pub fn write_csv(table: &RawTable, separator: u8, decimal_comma: bool, out: &mut
 }
 
 /// Writes one JSON object per row and line, keys in column order; null
-/// fields are omitted. Ints are JSON integers, floats JSON numbers
-/// (non-finite ones omitted), timestamps and dates strings as in
-/// [`write_csv`].
+/// fields are omitted. Ints are JSON integers, floats JSON numbers,
+/// timestamps and dates strings as in [`write_csv`] (values it writes empty
+/// are omitted).
 pub fn write_ndjson(table: &RawTable, out: &mut impl Write) -> io::Result<()> {
     debug_assert!(table.lengths_agree());
     let mut line: Vec<u8> = Vec::with_capacity(256);
@@ -201,7 +162,8 @@ pub fn write_ndjson(table: &RawTable, out: &mut impl Write) -> io::Result<()> {
 }
 
 /// Appends row `i` of `column` unquoted to `buf`; false (nothing written)
-/// when the value is null or a non-finite float.
+/// when the value is null, a non-finite float, or a date or timestamp
+/// chrono cannot represent.
 fn write_value(column: &Column, i: usize, decimal_comma: bool, buf: &mut Vec<u8>) -> bool {
     match column {
         Column::Text(v) => match &v[i] {
@@ -233,14 +195,8 @@ fn write_value(column: &Column, i: usize, decimal_comma: bool, buf: &mut Vec<u8>
             }
             _ => return false,
         },
-        Column::TimestampUtc(v) => match v[i] {
-            Some(us) => push_timestamp(buf, us),
-            None => return false,
-        },
-        Column::Date(v) => match v[i] {
-            Some(d) => push_date(buf, d),
-            None => return false,
-        },
+        Column::TimestampUtc(v) => return v[i].is_some_and(|us| push_timestamp(buf, us)),
+        Column::Date(v) => return v[i].is_some_and(|d| push_date(buf, d)),
     }
     true
 }
@@ -267,7 +223,8 @@ fn push_json_string(line: &mut Vec<u8>, s: &str) {
     serde_json::to_writer(&mut *line, s).expect("writing a string into a Vec cannot fail");
 }
 
-/// `YYYY-MM-DD` of a day number (days since 1970-01-01).
+/// `YYYY-MM-DD` of a day number (days since 1970-01-01); empty beyond
+/// chrono's range.
 pub fn format_date(days: i32) -> String {
     let mut buf = Vec::with_capacity(10);
     push_date(&mut buf, days);
@@ -275,24 +232,39 @@ pub fn format_date(days: i32) -> String {
 }
 
 /// RFC 3339 in UTC with `Z` of µs since the epoch: no fraction when whole
-/// seconds, 3 digits when whole milliseconds, else 6.
+/// seconds, 3 digits when whole milliseconds, else 6; empty beyond chrono's
+/// range.
 pub fn format_timestamp(us: i64) -> String {
     let mut buf = Vec::with_capacity(27);
     push_timestamp(&mut buf, us);
     String::from_utf8(buf).expect("ASCII")
 }
 
-fn push_date(buf: &mut Vec<u8>, days: i32) {
-    let (y, m, d) = crate::tz::ymd(days);
-    let _ = write!(buf, "{y:04}-{m:02}-{d:02}");
+/// Appends `YYYY-MM-DD`; false (nothing written) beyond chrono's range.
+fn push_date(buf: &mut Vec<u8>, days: i32) -> bool {
+    let Some(date) = NaiveDate::from_epoch_days(days) else {
+        return false;
+    };
+    let _ = write!(buf, "{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
+    true
 }
 
-fn push_timestamp(buf: &mut Vec<u8>, us: i64) {
-    let secs = us.div_euclid(1_000_000);
-    let frac = us.rem_euclid(1_000_000);
-    let (y, m, d) = crate::tz::ymd(secs.div_euclid(86_400) as i32);
-    let sod = secs.rem_euclid(86_400);
-    let _ = write!(buf, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+/// Appends the RFC 3339 form; false (nothing written) beyond chrono's range.
+fn push_timestamp(buf: &mut Vec<u8>, us: i64) -> bool {
+    let Some(t) = DateTime::from_timestamp_micros(us) else {
+        return false;
+    };
+    let _ = write!(
+        buf,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    let frac = t.timestamp_subsec_micros();
     if frac != 0 {
         if frac % 1000 == 0 {
             let _ = write!(buf, ".{:03}", frac / 1000);
@@ -301,6 +273,7 @@ fn push_timestamp(buf: &mut Vec<u8>, us: i64) {
         }
     }
     buf.push(b'Z');
+    true
 }
 
 #[cfg(test)]
@@ -370,8 +343,18 @@ mod tests {
     }
 
     #[test]
-    fn parquet_is_not_written_here() {
-        let err = write(&sample(), Format::Parquet, &mut Vec::new()).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+    fn dates_and_timestamps_beyond_chrono_are_written_empty() {
+        assert_eq!(format_date(i32::MAX), "");
+        assert_eq!(format_timestamp(i64::MIN), "");
+        let table = RawTable::new(vec![
+            ("on".into(), Column::Date(vec![Some(i32::MIN)])),
+            ("at".into(), Column::TimestampUtc(vec![Some(i64::MAX)])),
+        ]);
+        let mut csv = Vec::new();
+        write_csv(&table, b',', false, &mut csv).unwrap();
+        assert_eq!(csv, b"on,at\n,\n");
+        let mut ndjson = Vec::new();
+        write_ndjson(&table, &mut ndjson).unwrap();
+        assert_eq!(ndjson, b"{}\n");
     }
 }

@@ -1,5 +1,8 @@
-//! `jauge generate`: a synthetic, deterministic incubator dataset in the
-//! input format of SPEC section 3, at any scale.
+//! The synthetic-data generator behind `jauge generate`: a deterministic
+//! incubator dataset in jauge's input format (SPEC section 3), at any
+//! scale. A product of its own, apart from the engine: it shares nothing
+//! with it but the [`raw`] tables and their CSV/NDJSON writers, and depends
+//! on neither polars nor the `jauge` crate.
 //!
 //! Responsible for: simulating about forty products and their users (job
 //! seekers, employers, advisers) month by month, with outcomes,
@@ -9,8 +12,9 @@
 //! [`GenerateOptions`]: one seeded ChaCha8 stream per part of the
 //! simulation, no clock, no hash-map iteration.
 //!
-//! Not responsible for: writing files (the sink does, through `output/`),
-//! parsing the command line, or reading anything.
+//! Not responsible for: writing files (the sink does; the engine's sink writes
+//! parquet with polars and everything else with [`raw`]), parsing the
+//! command line, or reading anything.
 //!
 //! Memory stays bounded at any scale: phase 1 keeps 32 bytes per adoption
 //! and 3 bytes per user; phase 2 holds one month of events (16 bytes each,
@@ -22,7 +26,10 @@
 //! Layout: `model` holds every number of the model and the analytic
 //! truth; `catalog` the products; `world` the period and lookup tables;
 //! `population` (phase 1) the users' lives; `usage` (phase 2) the events;
-//! `tables` and `messy` the files; `truth` and `files` the companions.
+//! `tables` and `messy` the files; `truth` and `files` the companions;
+//! `calendar` the dates and Europe/Paris time.
+
+pub mod raw;
 
 mod calendar;
 mod catalog;
@@ -38,7 +45,7 @@ mod world;
 
 use std::fmt;
 
-use crate::output::raw::{Format, RawTable};
+use crate::raw::{Format, RawTable};
 
 /// Default `--users`: a demo of a few MB.
 pub const DEFAULT_USERS: u64 = 20_000;

@@ -21,7 +21,7 @@ use super::tables::user_id;
 use super::truth::{Class, FileCounts};
 use super::usage::Event;
 use super::world::World;
-use crate::output::raw::{Column, RawTable, format_timestamp};
+use crate::raw::{Column, RawTable, format_date, format_timestamp};
 
 /// Not a product of the catalog.
 const UNKNOWN_PROJECT: &str = "projet-inconnu";
@@ -489,7 +489,6 @@ pub fn late_outcomes(world: &World, pop: &Population) -> (String, FileCounts) {
         out.push_str(&value.to_string());
         out.push('\n');
     };
-    let date = |day: i32| crate::output::raw::format_date(day);
     let middle = pop.outcomes.len() / 2;
     let exported = |kind: u8| {
         pop.outcomes[middle..].iter().chain(&pop.outcomes[..middle]).find(|o| o.kind == kind && o.day <= world.as_of)
@@ -497,14 +496,14 @@ pub fn late_outcomes(world: &World, pop: &Population) -> (String, FileCounts) {
     if let Some(o) = exported(EMPLOYMENT) {
         line(
             serde_json::json!({"user_id": user_id(o.user).to_string(), "outcome": "employment",
-                "occurred_on": date(o.day), "value": o.value}),
+                "occurred_on": format_date(o.day), "value": o.value}),
             Class::Duplicate,
         );
     }
     if let Some(o) = exported(DEREGISTERED) {
         line(
             serde_json::json!({"user_id": user_id(o.user), "outcome": "deregistered",
-                "occurred_on": date(o.day), "value": null}),
+                "occurred_on": format_date(o.day), "value": null}),
             Class::Duplicate,
         );
     }
@@ -513,13 +512,13 @@ pub fn late_outcomes(world: &World, pop: &Population) -> (String, FileCounts) {
     let mid = world.end_day - 19;
     if let Some(u) = who(0) {
         line(
-            serde_json::json!({"user_id": u, "outcome": "skill_certified", "occurred_on": date(mid)}),
+            serde_json::json!({"user_id": u, "outcome": "skill_certified", "occurred_on": format_date(mid)}),
             Class::Accepted,
         );
     }
     if let Some(u) = who(1) {
         // 23:30 UTC is already the next day in Paris: that date is taken.
-        let stamp = format!("{}T23:30:00Z", date(mid - 5));
+        let stamp = format!("{}T23:30:00Z", format_date(mid - 5));
         line(serde_json::json!({"user_id": u, "outcome": "skill_certified", "occurred_on": stamp}), Class::Accepted);
     }
     let (y, _, _) = civil_from_days(world.as_of);
@@ -539,17 +538,17 @@ pub fn late_outcomes(world: &World, pop: &Population) -> (String, FileCounts) {
         );
     }
     line(
-        serde_json::json!({"user_id": 12.5, "outcome": "employment", "occurred_on": date(mid),
+        serde_json::json!({"user_id": 12.5, "outcome": "employment", "occurred_on": format_date(mid),
             "value": 1900.0}),
         Class::Rejected("bad_id"),
     );
     if let Some(u) = who(4) {
         line(
-            serde_json::json!({"user_id": u, "outcome": "", "occurred_on": date(mid)}),
+            serde_json::json!({"user_id": u, "outcome": "", "occurred_on": format_date(mid)}),
             Class::Rejected("empty_field"),
         );
         line(
-            serde_json::json!({"user_id": u, "outcome": "employment", "occurred_on": date(mid),
+            serde_json::json!({"user_id": u, "outcome": "employment", "occurred_on": format_date(mid),
                 "value": "n/a"}),
             Class::Rejected("bad_number"),
         );
@@ -558,7 +557,7 @@ pub fn late_outcomes(world: &World, pop: &Population) -> (String, FileCounts) {
     if let Some(u) = who(5) {
         line(
             serde_json::json!({"user_id": u, "outcome": "employment",
-                "occurred_on": date(world.end_day + 1), "value": 2100.0}),
+                "occurred_on": format_date(world.end_day + 1), "value": 2100.0}),
             Class::AfterCutoff,
         );
     }

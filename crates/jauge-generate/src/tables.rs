@@ -10,7 +10,7 @@ use super::population::{FIRST_USER_ID, OUTCOMES, Population};
 use super::truth::{Class, FileCounts};
 use super::usage::Event;
 use super::world::World;
-use crate::output::raw::{Column, RawTable};
+use crate::raw::{Column, RawTable};
 
 /// One month's usage part: `project_id` (dictionary of every product id),
 /// `user_id` (integer), `occurred_at` (UTC µs), `event` (dictionary).

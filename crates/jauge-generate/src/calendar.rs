@@ -2,16 +2,36 @@
 //! French public holidays, and local Europe/Paris time to UTC.
 //!
 //! Responsible for: the few date computations the generator runs millions
-//! of times, as plain integer arithmetic (no allocation, no time zone
-//! database lookups in the hot loop). The Paris rule is the EU one in force
-//! since 1996 (summer time from 01:00 UTC on the last Sunday of March to
-//! 01:00 UTC on the last Sunday of October); a test checks it against
-//! chrono-tz.
+//! of times, on day numbers (days since 1970-01-01) and seconds, with no
+//! allocation and no time zone database lookups in the hot loop; dates
+//! convert to and from day numbers through chrono's [`NaiveDate`]. The
+//! Paris rule is the EU one in force since 1996 (summer time from 01:00 UTC
+//! on the last Sunday of March to 01:00 UTC on the last Sunday of October);
+//! a test checks it against chrono-tz.
 //!
 //! Not responsible for: parsing, or any time zone other than Europe/Paris
 //! (the zone the generated data is written for).
 
-pub use crate::tz::{days_from_civil, ymd as civil_from_days};
+use chrono::{Datelike, NaiveDate};
+
+/// Day number of a valid date.
+///
+/// # Panics
+/// When `y-m-d` is not a date. The generator only builds dates from valid
+/// parts, a few centuries at most from its period.
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid date").to_epoch_days()
+}
+
+/// `(year, month 1–12, day 1–31)` of a day number.
+///
+/// # Panics
+/// Beyond chrono's range (about ±262 000 years), which no generated day
+/// comes near.
+pub fn civil_from_days(day: i32) -> (i32, u32, u32) {
+    let date = NaiveDate::from_epoch_days(day).expect("a day within chrono's range");
+    (date.year(), date.month(), date.day())
+}
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
@@ -146,11 +166,11 @@ mod tests {
     use chrono_tz::Europe::Paris;
 
     #[test]
-    fn civil_round_trip() {
-        for day in -800_000..800_000 {
-            let (y, m, d) = civil_from_days(day);
-            assert_eq!(days_from_civil(y, m, d), day);
-        }
+    fn day_numbers_weekdays_and_months() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(-719_468), (0, 3, 1));
+        assert_eq!(civil_from_days(days_from_civil(2100, 2, 28) + 1), (2100, 3, 1));
         assert_eq!(days_from_civil(2026, 3, 29), 20_541);
         assert_eq!(weekday(20_541), 6);
         assert_eq!(last_sunday(2026, 10), days_from_civil(2026, 10, 25));
