@@ -108,13 +108,7 @@ pub fn cace(treatment: TakeUpSums, control: TakeUpSums) -> Option<Cace> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Asserts a relative difference below `tolerance`.
-    #[track_caller]
-    fn assert_close(actual: f64, expected: f64, tolerance: f64) {
-        let relative = (actual / expected - 1.0).abs();
-        assert!(relative <= tolerance, "{actual} vs {expected}: relative difference {relative:e}");
-    }
+    use crate::stats::check::*;
 
     /// Sums of one arm of 0/1 outcomes: `alive` of `n` survived, of whom
     /// `alive_took_up` among the `took_up` who took the treatment.

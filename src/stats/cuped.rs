@@ -199,13 +199,7 @@ fn estimate(treatment: Moments, control: Moments, theta: f64) -> Option<CupedEst
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Asserts a relative difference below `tolerance`.
-    #[track_caller]
-    fn assert_close(actual: f64, expected: f64, tolerance: f64) {
-        let relative = (actual / expected - 1.0).abs();
-        assert!(relative <= tolerance, "{actual} vs {expected}: relative difference {relative:e}");
-    }
+    use crate::stats::check::*;
 
     fn moments(pairs: &[(f64, f64)]) -> Moments {
         let mut moments = Moments::default();

@@ -509,12 +509,7 @@ fn quadratic_form_inverse(sigma: &[f64], theta: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[track_caller]
-    fn assert_printed(actual: f64, printed: f64, decimals: i32) {
-        let tolerance = 0.5 * 10f64.powi(-decimals) + 1e-12;
-        assert!((actual - printed).abs() <= tolerance, "{actual} is not {printed} to {decimals} decimals");
-    }
+    use crate::stats::check::*;
 
     /// Years of `mpdta` as period indices.
     const FIRST_YEAR: usize = 2003;

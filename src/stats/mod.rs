@@ -100,6 +100,38 @@ fn chi2_1df_p_value(chi2: f64) -> Option<f64> {
     p.is_finite().then_some(p.clamp(0.0, 1.0))
 }
 
+/// What the estimators' reference tests share.
+#[cfg(test)]
+pub(crate) mod check {
+    /// Asserts `actual` matches a value printed to `decimals` places, i.e.
+    /// within half a unit of the last printed digit (plus float noise).
+    #[track_caller]
+    pub fn assert_printed(actual: f64, printed: f64, decimals: i32) {
+        let tolerance = 0.5 * 10f64.powi(-decimals) + 1e-12;
+        assert!((actual - printed).abs() <= tolerance, "{actual} is not {printed} to {decimals} decimals");
+    }
+
+    /// Asserts a relative difference below `tolerance`.
+    #[track_caller]
+    pub fn assert_close(actual: f64, expected: f64, tolerance: f64) {
+        let relative = (actual / expected - 1.0).abs();
+        assert!(relative <= tolerance, "{actual} vs {expected}: relative difference {relative:e}");
+    }
+
+    /// Reads one group of `datasets/reference/sleep.csv` (extra,group,ID).
+    pub fn sleep_group(group: &str) -> Vec<f64> {
+        include_str!("../../datasets/reference/sleep.csv")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .skip(1)
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split(',').collect();
+                (fields.get(1) == Some(&group)).then(|| fields[0].parse().unwrap())
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

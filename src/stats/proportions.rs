@@ -177,14 +177,7 @@ pub fn mde_mean(pooled_sd: f64, n_treatment: u64, n_control: u64) -> Option<f64>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Asserts `actual` matches a value printed to `decimals` places, i.e.
-    /// within half a unit of the last printed digit (plus float noise).
-    #[track_caller]
-    fn assert_printed(actual: f64, printed: f64, decimals: i32) {
-        let tolerance = 0.5 * 10f64.powi(-decimals) + 1e-12;
-        assert!((actual - printed).abs() <= tolerance, "{actual} is not {printed} to {decimals} decimals");
-    }
+    use crate::stats::check::*;
 
     #[track_caller]
     fn assert_interval(actual: Option<Interval>, low: f64, high: f64, decimals: i32) {

@@ -99,14 +99,8 @@ pub fn confidence_sequence(difference: Difference, planned_n: u64) -> Option<Seq
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::check::*;
     use crate::stats::newcombe_difference;
-
-    /// Asserts a relative difference below `tolerance`.
-    #[track_caller]
-    fn assert_close(actual: f64, expected: f64, tolerance: f64) {
-        let relative = (actual / expected - 1.0).abs();
-        assert!(relative <= tolerance, "{actual} vs {expected}: relative difference {relative:e}");
-    }
 
     #[track_caller]
     fn assert_sequential(actual: Option<Sequential>, low: f64, high: f64, p_value: f64) {
@@ -146,19 +140,6 @@ mod tests {
         for (planned_n, low, high, p_value) in expected {
             assert_sequential(confidence_sequence(difference, planned_n), low, high, p_value);
         }
-    }
-
-    /// Reads one group of `datasets/reference/sleep.csv` (extra,group,ID).
-    fn sleep_group(group: &str) -> Vec<f64> {
-        include_str!("../../datasets/reference/sleep.csv")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .skip(1)
-            .filter_map(|line| {
-                let fields: Vec<&str> = line.split(',').collect();
-                (fields.get(1) == Some(&group)).then(|| fields[0].parse().unwrap())
-            })
-            .collect()
     }
 
     // Student's sleep data (R `datasets::sleep`), group 2 against group 1,

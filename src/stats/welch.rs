@@ -186,25 +186,7 @@ pub fn pooled_sd(a: Summary, b: Summary) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[track_caller]
-    fn assert_printed(actual: f64, printed: f64, decimals: i32) {
-        let tolerance = 0.5 * 10f64.powi(-decimals) + 1e-12;
-        assert!((actual - printed).abs() <= tolerance, "{actual} is not {printed} to {decimals} decimals");
-    }
-
-    /// Reads one group of `datasets/reference/sleep.csv` (extra,group,ID).
-    fn sleep_group(group: &str) -> Vec<f64> {
-        include_str!("../../datasets/reference/sleep.csv")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .skip(1)
-            .filter_map(|line| {
-                let fields: Vec<&str> = line.split(',').collect();
-                (fields.get(1) == Some(&group)).then(|| fields[0].parse().unwrap())
-            })
-            .collect()
-    }
+    use crate::stats::check::*;
 
     // Student (1908), "The probable error of a mean", Biometrika 6:1–25, the
     // Cushny & Peebles hypnotics data, as R's `sleep` data set. R's own help
