@@ -50,6 +50,10 @@ pub struct RunArgs {
     /// The output folder (default: reports/<YYYY-MM>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The earlier run to compare with (default: the previous month's
+    /// folder beside --out, when it holds a jauge report).
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -40,6 +40,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An output could not be made (its encoder refused the figures).
+    #[error("{file}: {message}")]
+    Output { file: String, message: String },
     #[error("{context}: {source}")]
     Polars {
         context: String,

@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod progress;
 pub mod registry;
 pub mod report;
+pub mod revisions;
 pub mod stats;
 pub mod tables;
 #[cfg(test)]

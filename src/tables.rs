@@ -58,6 +58,9 @@ pub trait Table: Sized {
     const FILE: &'static str;
     const COLUMNS: &'static [ColumnDef];
     const SORT_KEY: &'static [&'static str];
+    /// The figures `revisions.parquet` compares with an earlier run (SPEC
+    /// section 8); empty for a table that is not compared.
+    const REVISED: &'static [&'static str];
     /// One entry per column of [`Table::COLUMNS`], in order.
     fn values(rows: &[Self]) -> Vec<Values<'_>>;
     /// The SPEC section 5 order (text by UTF-8 bytes, nulls first).
@@ -160,7 +163,7 @@ macro_rules! clear_figure {
 macro_rules! table {
     (
         $(#[$meta:meta])*
-        pub struct $name:ident in $file:literal, sorted by ($($key:ident),+) {
+        pub struct $name:ident in $file:literal, sorted by ($($key:ident),+) $(, revised ($($revised:ident),+))? {
             $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $kind:ident, )+
         }
     ) => {
@@ -174,6 +177,7 @@ macro_rules! table {
             const FILE: &'static str = $file;
             const COLUMNS: &'static [ColumnDef] = &[ $( ColumnDef { name: stringify!($field), kind: Kind::$kind }, )+ ];
             const SORT_KEY: &'static [&'static str] = &[ $( stringify!($key), )+ ];
+            const REVISED: &'static [&'static str] = &[ $($( stringify!($revised), )+)? ];
 
             fn values(rows: &[Self]) -> Vec<Values<'_>> {
                 vec![ $( values!($kind, rows, $field), )+ ]
@@ -198,7 +202,7 @@ macro_rules! table {
 
 table! {
     /// One figure of `kpis.parquet` (long format).
-    pub struct KpiRow in "kpis.parquet", sorted by (project_id, month, segment, kpi) {
+    pub struct KpiRow in "kpis.parquet", sorted by (project_id, month, segment, kpi), revised (value) {
         project_id: String = Text,
         /// Day number of the 1st of the month.
         month: i32 = Date,
@@ -215,7 +219,8 @@ table! {
 }
 
 table! {
-    pub struct RetentionRow in "retention.parquet", sorted by (project_id, segment, cohort_month, months_since) {
+    pub struct RetentionRow in "retention.parquet", sorted by (project_id, segment, cohort_month, months_since),
+        revised (retained, retention_rate) {
         project_id: String = Text,
         segment: String = Text,
         cohort_month: i32 = Date,
@@ -229,7 +234,7 @@ table! {
 }
 
 table! {
-    pub struct FunnelRow in "funnel.parquet", sorted by (project_id, cohort_month, step) {
+    pub struct FunnelRow in "funnel.parquet", sorted by (project_id, cohort_month, step), revised (users) {
         project_id: String = Text,
         cohort_month: i32 = Date,
         /// From 1.
@@ -244,7 +249,8 @@ table! {
 }
 
 table! {
-    pub struct OutcomeRow in "outcomes.parquet", sorted by (project_id, segment, cohort_month, outcome, window_days) {
+    pub struct OutcomeRow in "outcomes.parquet", sorted by (project_id, segment, cohort_month, outcome, window_days),
+        revised (with_outcome, rate) {
         project_id: String = Text,
         segment: String = Text,
         cohort_month: i32 = Date,
@@ -295,7 +301,8 @@ table! {
 }
 
 table! {
-    pub struct ImpactRow in "impact.parquet", sorted by (project_id, outcome, window_days, metric) {
+    pub struct ImpactRow in "impact.parquet", sorted by (project_id, outcome, window_days, metric),
+        revised (difference, ci_low, ci_high, p_value) {
         project_id: String = Text,
         outcome: String = Text,
         window_days: i32 = Int,
@@ -355,6 +362,25 @@ pub struct Reconciliation {
     pub after_cutoff: u64,
 }
 
+table! {
+    /// A figure of an earlier run that this run publishes with another
+    /// value, or hides, or no longer has (SPEC section 8).
+    pub struct RevisionRow in "revisions.parquet", sorted by (table, project_id, key, column) {
+        /// The table's name: `kpis`, `retention`, …
+        table: String = Text,
+        project_id: String = Text,
+        /// The table's other key columns, `name=value` joined by `;`.
+        key: String = Text,
+        column: String = Text,
+        previous: Option<f64> = Float,
+        current: Option<f64> = Float,
+        /// `current − previous`.
+        revision: Option<f64> = Float,
+        /// `revised`, `now_suppressed`, `no_longer_suppressed` or `withdrawn`.
+        status: String = Text,
+    }
+}
+
 /// Every output table of a run, after disclosure control.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tables {
@@ -365,6 +391,7 @@ pub struct Tables {
     pub survival: Vec<SurvivalRow>,
     pub survival_summary: Vec<SurvivalSummaryRow>,
     pub impact: Vec<ImpactRow>,
+    pub revisions: Vec<RevisionRow>,
     pub rejects: Vec<RejectRow>,
 }
 
@@ -389,6 +416,7 @@ impl Tables {
         v.table(&self.survival);
         v.table(&self.survival_summary);
         v.table(&self.impact);
+        v.table(&self.revisions);
         v.table(&self.rejects);
     }
 
@@ -400,6 +428,7 @@ impl Tables {
         v.table(&mut self.survival);
         v.table(&mut self.survival_summary);
         v.table(&mut self.impact);
+        v.table(&mut self.revisions);
         v.table(&mut self.rejects);
     }
 

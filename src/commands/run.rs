@@ -1,19 +1,21 @@
 //! `jauge run`: the monthly batch. Load and validate, compute, protect,
 //! render the report, then write every output into an atomic folder.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::RunArgs;
 use crate::config::Settings;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ingest::Dataset;
+use crate::ingest::previous::Previous;
 use crate::kpi::quality;
 use crate::output::folder::{Marker, OutputFolder};
 use crate::output::manifest::{Manifest, Written};
 use crate::progress::{Stages, Verbosity};
 use crate::report::{self, ProjectInfo, ReportInput};
+use crate::revisions::PreviousRun;
 use crate::tables::Tables;
-use crate::{ingest, kpi, output, privacy, tz};
+use crate::{ingest, kpi, output, privacy, revisions, tz};
 
 pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let settings = Settings::load(&args.source)?;
@@ -24,13 +26,26 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let suppressed =
         stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, settings.min_cell));
     tables.rejects = ds.rejects.clone();
-    let rendered = stages.run("report", "drawing the charts and the report", || {
-        report::render(&report_input(&settings, &ds, &tables, outages))
-    });
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(tz::format_month(ds.month)));
+    let previous = Previous::open(&previous_dir(args, &out, ds.month))?;
+    if let (None, Some(dir)) = (&previous, &args.previous) {
+        return Err(Error::usage(
+            format!("--previous {} holds no jauge report (no manifest.json)", dir.display()),
+            "name the folder of an earlier `jauge run`, e.g. --previous reports/2026-09",
+        ));
+    }
+    if let Some(previous) = &previous {
+        tables.revisions = revisions::revisions(&tables, &previous.values());
+    }
+    let rendered = stages.run("report", "drawing the charts and the report", || {
+        let previous = previous.as_ref().and_then(|p| PreviousRun::of(&p.manifest, &ds.reconciliation));
+        report::render(&report_input(&settings, &ds, &tables, outages, previous))
+    });
     let folder = OutputFolder::create(&out, Marker::Report)?;
     let mut written =
         stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed))?;
+    written
+        .push(stages.run("workbook", "writing the workbook", || output::write_workbook(&folder, &tables, ds.as_of))?);
     written.extend(output::write_report(&folder, &rendered)?);
     let manifest = Manifest {
         settings: &settings,
@@ -38,6 +53,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         as_of: ds.as_of,
         reconciliation: &ds.reconciliation,
         outputs: &written,
+        previous: previous.as_ref().map(|p| &p.manifest),
         timings: &stages.timings,
     };
     folder.write("manifest.json", manifest.to_json().as_bytes())?;
@@ -46,6 +62,12 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         summary(&ds, &out, &written, v);
     }
     Ok(())
+}
+
+/// `--previous`, else the previous month's folder beside `--out`
+/// (`reports/2026-09/` for `reports/2026-10/`).
+fn previous_dir(args: &RunArgs, out: &Path, month: i32) -> PathBuf {
+    args.previous.clone().unwrap_or_else(|| out.with_file_name(tz::format_month(tz::add_months(month, -1))))
 }
 
 fn summary(ds: &Dataset, out: &std::path::Path, written: &[Written], v: Verbosity) {
@@ -65,6 +87,7 @@ fn report_input<'a>(
     ds: &Dataset,
     tables: &'a Tables,
     outages: Vec<(String, i32)>,
+    previous: Option<PreviousRun>,
 ) -> ReportInput<'a> {
     let with_usage: std::collections::BTreeSet<&str> = tables.kpis.iter().map(|r| r.project_id.as_str()).collect();
     let projects = ds
@@ -96,5 +119,6 @@ fn report_input<'a>(
         reject_reasons: quality::reject_reasons(&ds.rejects),
         id_coverage: quality::id_coverage(ds, settings),
         outages,
+        previous,
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod cells;
 pub mod parse;
+pub mod previous;
 pub mod read;
 pub mod reject;
 pub mod store;

@@ -23,7 +23,19 @@ pub struct Manifest<'a> {
     pub as_of: i32,
     pub reconciliation: &'a [Reconciliation],
     pub outputs: &'a [Written],
+    /// The earlier run's manifest, when this run was compared with one.
+    pub previous: Option<&'a Value>,
     pub timings: &'a [(&'static str, f64)],
+}
+
+/// What the manifest records of the earlier run.
+fn previous_run(manifest: &Value) -> Value {
+    json!({
+        "month": manifest.get("month"),
+        "as_of": manifest.get("as_of"),
+        "config_sha256": manifest.get("config_sha256"),
+        "version": manifest.get("version"),
+    })
 }
 
 fn counts(r: &Reconciliation) -> Value {
@@ -86,6 +98,7 @@ impl Manifest<'_> {
             "totals": totals,
             "methods": methods(),
             "outputs": outputs,
+            "previous": self.previous.map(previous_run),
             "timings": timings,
         });
         let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();

@@ -7,6 +7,7 @@
 pub mod folder;
 pub mod manifest;
 pub mod parquet;
+pub mod xlsx;
 
 use crate::error::{Error, Result};
 use crate::privacy::{self, Suppressed};
@@ -46,6 +47,13 @@ impl Visitor for TableWriter<'_> {
             Err(e) => self.error = Some(e),
         }
     }
+}
+
+/// Writes `tables.xlsx`, every table but the rejects as a sheet.
+pub fn write_workbook(folder: &OutputFolder, t: &Tables, as_of: i32) -> Result<Written> {
+    let (bytes, rows) = xlsx::workbook(t, as_of)?;
+    folder.write(xlsx::FILE, &bytes)?;
+    Ok(Written { file: xlsx::FILE.to_owned(), rows, suppressed: Suppressed::default() })
 }
 
 /// Writes the report's HTML, Markdown and charts (SVG and PNG).

@@ -550,6 +550,7 @@ pub fn input(tables: &Tables, lang: Lang, n: usize, as_of: i32) -> ReportInput<'
             IdCoverage { input: "usage".into(), ids: 61_230, in_users: Some(0.962), in_outcomes: Some(0.655) },
         ],
         outages: vec![(specs[0].id.clone(), add_months(month(), -4))],
+        previous: None,
     }
 }
 

@@ -621,6 +621,81 @@ static EN: Labels = Labels {
     ],
 };
 
+/// The words of the Revisions section (SPEC section 8).
+pub struct RevisionLabels {
+    pub title: &'static str,
+    pub none: &'static str,
+    /// `{month}` and `{date}`: the earlier run's month and cut-off.
+    pub compared: &'static str,
+    pub counts: &'static str,
+    pub table: &'static str,
+    pub revised: &'static str,
+    pub now_suppressed: &'static str,
+    pub no_longer_suppressed: &'static str,
+    pub withdrawn: &'static str,
+    pub largest: &'static str,
+    pub largest_none: &'static str,
+    pub figure: &'static str,
+    pub previous: &'static str,
+    pub current: &'static str,
+    pub change: &'static str,
+    pub inputs: &'static str,
+    pub inputs_none: &'static str,
+    pub added: &'static str,
+    pub removed: &'static str,
+    pub changed: &'static str,
+}
+
+const REVISIONS_FR: RevisionLabels = RevisionLabels {
+    title: "Révisions",
+    none: "Aucune exécution antérieure à comparer : les révisions apparaîtront le mois prochain.",
+    compared: "Comparaison avec l’exécution de {month} (données au {date}) : les chiffres d’un mois déjà publié changent quand des exports arrivent en retard, sont corrigés, ou quand la fenêtre d’une cohorte se referme.",
+    counts: "Chiffres révisés par table",
+    table: "Table",
+    revised: "Révisés",
+    now_suppressed: "Désormais masqués",
+    no_longer_suppressed: "Plus masqués",
+    withdrawn: "Retirés",
+    largest: "Les plus fortes révisions relatives (tous les utilisateurs)",
+    largest_none: "Aucun chiffre de l’ensemble des utilisateurs n’a changé.",
+    figure: "Chiffre",
+    previous: "Avant",
+    current: "Maintenant",
+    change: "Écart relatif",
+    inputs: "Fichiers d’entrée",
+    inputs_none: "Les fichiers d’entrée sont les mêmes qu’à l’exécution antérieure.",
+    added: "ajouté",
+    removed: "retiré",
+    changed: "modifié",
+};
+
+const REVISIONS_EN: RevisionLabels = RevisionLabels {
+    title: "Revisions",
+    none: "No earlier run to compare with: revisions will show from next month.",
+    compared: "Compared with the run of {month} (data as of {date}): figures of a month already published change when exports arrive late, are corrected, or when a cohort’s window closes.",
+    counts: "Revised figures by table",
+    table: "Table",
+    revised: "Revised",
+    now_suppressed: "Now masked",
+    no_longer_suppressed: "No longer masked",
+    withdrawn: "Withdrawn",
+    largest: "Largest relative revisions (all users)",
+    largest_none: "No figure of all users changed.",
+    figure: "Figure",
+    previous: "Before",
+    current: "Now",
+    change: "Relative change",
+    inputs: "Input files",
+    inputs_none: "The input files are the same as in the earlier run.",
+    added: "added",
+    removed: "removed",
+    changed: "changed",
+};
+
+pub fn revision_labels(lang: Lang) -> &'static RevisionLabels {
+    lang.pick(&REVISIONS_FR, &REVISIONS_EN)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

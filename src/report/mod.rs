@@ -21,6 +21,7 @@ pub mod method;
 pub mod model;
 pub mod product;
 pub mod quality;
+pub mod revisions;
 pub mod summary;
 
 #[cfg(test)]
@@ -57,8 +58,9 @@ pub fn build(input: &ReportInput, jobs: &mut Vec<Job>) -> Doc {
     let ctx = Ctx::new(input);
     let mut sections = vec![summary::section(&ctx, 1, jobs), impact::section(&ctx, 2, jobs)];
     sections.extend(product::sections(&ctx, 3, jobs));
-    sections.push(quality::section(&ctx, 4));
-    sections.push(method::section(&ctx, 5));
+    sections.push(revisions::section(&ctx, 4));
+    sections.push(quality::section(&ctx, 5));
+    sections.push(method::section(&ctx, 6));
     Doc {
         lang: input.lang.code(),
         title: input.title.clone(),

@@ -6,6 +6,7 @@
 //! 1970-01-01); a month is the day number of its 1st.
 
 use crate::format::Lang;
+use crate::revisions::PreviousRun;
 pub use crate::tables::{Direction, IdCoverage, NorthStar, NorthStarStatus};
 use crate::tables::{Reconciliation, Tables};
 
@@ -56,4 +57,6 @@ pub struct ReportInput<'a> {
     /// `(project_id, month)`: months whose events fall below half the median
     /// of the three months before (a possible tracking outage).
     pub outages: Vec<(String, i32)>,
+    /// The earlier run this one was compared with (SPEC section 8).
+    pub previous: Option<PreviousRun>,
 }
