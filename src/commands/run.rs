@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::cli::RunArgs;
-use crate::config::Settings;
+use crate::config::{PlannedN, Settings};
 use crate::error::Result;
 use crate::ingest::Dataset;
 use crate::kpi::quality;
@@ -23,9 +23,12 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let outages = quality::outages(&tables.kpis);
     let suppressed =
         stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, settings.min_cell));
+    // Over the published rows only, hence after disclosure control.
+    kpi::impact::add_q_values(&mut tables.impact);
     tables.rejects = ds.rejects.clone();
+    let trials = planned_n(&settings, &ds);
     let rendered = stages.run("report", "drawing the charts and the report", || {
-        report::render(&report_input(&settings, &ds, &tables, outages))
+        report::render(&report_input(&settings, &ds, &tables, outages, &trials))
     });
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(tz::format_month(ds.month)));
     let folder = OutputFolder::create(&out, Marker::Report)?;
@@ -37,6 +40,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         month: ds.month,
         as_of: ds.as_of,
         reconciliation: &ds.reconciliation,
+        trials: &trials,
         outputs: &written,
         timings: &stages.timings,
     };
@@ -59,12 +63,19 @@ fn summary(ds: &Dataset, out: &std::path::Path, written: &[Written], v: Verbosit
     }
 }
 
+/// The `planned_n` of every product with accepted assignments.
+fn planned_n(settings: &Settings, ds: &Dataset) -> Vec<PlannedN> {
+    let trials = ds.assignments.chunk_by(|a, b| a.project == b.project);
+    trials.map(|group| settings.planned_n_for(&ds.catalog[group[0].project as usize].id)).collect()
+}
+
 /// Everything the report shows, from the protected tables.
 fn report_input<'a>(
     settings: &Settings,
     ds: &Dataset,
     tables: &'a Tables,
     outages: Vec<(String, i32)>,
+    trials: &[PlannedN],
 ) -> ReportInput<'a> {
     let with_usage: std::collections::BTreeSet<&str> = tables.kpis.iter().map(|r| r.project_id.as_str()).collect();
     let projects = ds
@@ -96,5 +107,6 @@ fn report_input<'a>(
         reject_reasons: quality::reject_reasons(&ds.rejects),
         id_coverage: quality::id_coverage(ds, settings),
         outages,
+        planned_n: trials.to_vec(),
     }
 }
