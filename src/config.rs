@@ -134,6 +134,7 @@ struct RawProject {
     primary: Option<RawPrimary>,
     allocation: Option<f64>,
     north_star: Option<RawNorthStar>,
+    planned_n: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,6 +224,22 @@ pub struct ProjectSettings {
     pub primary: Option<(String, i32)>,
     pub allocation: f64,
     pub north_star: Option<NorthStarSetting>,
+    /// The trial's planned number of assignments, `N*` of the confidence
+    /// sequence; [`DEFAULT_PLANNED_N`] when the config does not declare it.
+    pub planned_n: u64,
+    pub planned_n_declared: bool,
+}
+
+/// `planned_n` where a trial does not declare it (SPEC section 4).
+pub const DEFAULT_PLANNED_N: u64 = 5000;
+
+/// One trial's `planned_n` as the run used it, for the manifest and the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedN {
+    pub project_id: String,
+    pub planned_n: u64,
+    /// False when the default was used: the report says so.
+    pub declared: bool,
 }
 
 /// Everything the engine reads, resolved once.
@@ -340,6 +357,16 @@ impl Settings {
         self.project(project_id).map_or(&self.default_windows, |p| &p.windows)
     }
 
+    /// A trial's `planned_n`, declared or the default.
+    pub fn planned_n_for(&self, project_id: &str) -> PlannedN {
+        let p = self.project(project_id);
+        PlannedN {
+            project_id: project_id.to_owned(),
+            planned_n: p.map_or(DEFAULT_PLANNED_N, |p| p.planned_n),
+            declared: p.is_some_and(|p| p.planned_n_declared),
+        }
+    }
+
     /// A path as the config wrote it, relative to the config file's folder.
     pub fn relative(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.config_dir).unwrap_or(path);
@@ -450,6 +477,13 @@ fn resolve_project(raw: RawProject, defaults: &RawDefaults, path: &Path) -> Resu
             Some("the planned share of treatment is strictly between 0 and 1, e.g. 0.5"),
         ));
     }
+    if let Some(n) = raw.planned_n.filter(|n| *n < 2) {
+        return Err(Error::config(
+            path,
+            key(&format!("planned_n = {n} is below 2")),
+            Some("planned_n is the trial's planned number of assignments, 2 or more, e.g. 2000"),
+        ));
+    }
     let north_star = raw.north_star.map(|ns| resolve_north_star(ns, path, &key)).transpose()?;
     Ok(ProjectSettings {
         funnel: raw.funnel,
@@ -459,6 +493,8 @@ fn resolve_project(raw: RawProject, defaults: &RawDefaults, path: &Path) -> Resu
         primary: raw.primary.map(|p| (p.outcome, p.window)),
         allocation,
         north_star,
+        planned_n: raw.planned_n.unwrap_or(DEFAULT_PLANNED_N),
+        planned_n_declared: raw.planned_n.is_some(),
         id: raw.id,
     })
 }

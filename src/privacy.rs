@@ -324,7 +324,8 @@ fn impact(rows: &mut [ImpactRow], k: u64) -> Suppressed {
     let mut counts = Suppressed::default();
     for r in rows.iter_mut() {
         let arms_small = r.n_treatment.unwrap_or(0) < k || r.n_control.unwrap_or(0) < k;
-        let with_small = [r.with_outcome_treatment, r.with_outcome_control].iter().any(|w| small(w.unwrap_or(0), k));
+        let people = [r.with_outcome_treatment, r.with_outcome_control, r.took_up_treatment, r.took_up_control];
+        let with_small = people.iter().any(|w| small(w.unwrap_or(0), k));
         if !(arms_small || with_small) {
             continue;
         }
@@ -333,6 +334,7 @@ fn impact(rows: &mut [ImpactRow], k: u64) -> Suppressed {
                 *count = None;
             }
         }
+        (r.took_up_treatment, r.took_up_control) = (None, None);
         // The log-rank stays for now: disclosure control of the full arms'
         // test is its own rule (SPEC section 6, "Impact").
         let logrank = (r.logrank_chi2, r.logrank_p);

@@ -159,18 +159,23 @@ macro_rules! clear_figure {
 }
 
 /// Declares a row type and its [`Table`] implementation: `field: Type =
-/// Kind` per column, in column order.
+/// Kind` per column, in column order, then optionally `not published { field:
+/// Type, }`: what disclosure control must judge but no output writes.
 macro_rules! table {
     (
         $(#[$meta:meta])*
         pub struct $name:ident in $file:literal, sorted by ($($key:ident),+) $(, revised ($($revised:ident),+))? {
             $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $kind:ident, )+
         }
+        $( not published {
+            $( $(#[$hmeta:meta])* $hidden:ident : $hty:ty, )+
+        } )?
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )+
+            $( $( $(#[$hmeta])* pub $hidden: $hty, )+ )?
         }
 
         impl Table for $name {
@@ -301,6 +306,7 @@ table! {
 }
 
 table! {
+    #[derive(Default)]
     pub struct ImpactRow in "impact.parquet", sorted by (project_id, outcome, window_days, metric),
         revised (difference, ci_low, ci_high, p_value) {
         project_id: String = Text,
@@ -329,7 +335,29 @@ table! {
         cost_per_additional_outcome: Option<f64> = Float,
         cost_low: Option<f64> = Float,
         cost_high: Option<f64> = Float,
+        seq_ci_low: Option<f64> = Float,
+        seq_ci_high: Option<f64> = Float,
+        seq_p_value: Option<f64> = Float,
+        /// Benjamini–Hochberg over the published rows: set after disclosure control.
+        q_value: Option<f64> = Float,
+        cuped_theta: Option<f64> = Float,
+        cuped_difference: Option<f64> = Float,
+        cuped_ci_low: Option<f64> = Float,
+        cuped_ci_high: Option<f64> = Float,
+        cuped_p_value: Option<f64> = Float,
+        variance_reduction: Option<f64> = Float,
+        takeup_treatment: Option<f64> = Float,
+        takeup_control: Option<f64> = Float,
+        cace: Option<f64> = Float,
+        cace_ci_low: Option<f64> = Float,
+        cace_ci_high: Option<f64> = Float,
         suppressed: bool = Flag,
+    }
+    not published {
+        /// Users of each arm who took the product up: SPEC section 6 judges
+        /// them as counts, and the shares above would give them back.
+        took_up_treatment: Option<u64>,
+        took_up_control: Option<u64>,
     }
 }
 

@@ -104,6 +104,19 @@ fn retention_outcomes_and_impact_by_hand() {
     assert_eq!(rate.column("difference").unwrap().f64().unwrap().get(0), Some(1.0));
     assert_eq!(rate.column("primary").unwrap().bool().unwrap().get(0), Some(true));
     assert_eq!(rate.column("n_treatment").unwrap().u64().unwrap().get(0), Some(1));
+    let float = |name: &str| rate.column(name).unwrap().f64().unwrap().get(0);
+    // Both used alpha on 3 Sept, two days after assignment: take-up 1 in
+    // each arm, so no effect on users (u_t − u_c = 0).
+    assert_eq!((float("takeup_treatment"), float("takeup_control")), (Some(1.0), Some(1.0)));
+    assert_eq!(float("cace"), None);
+    // 1/1 against 0/1: V = 0, so no always-valid interval; arms of one, no CUPED.
+    assert_eq!((float("seq_ci_low"), float("seq_p_value")), (None, None));
+    assert_eq!((float("cuped_theta"), float("cuped_difference")), (None, None));
+    // The only p-value of the run (the 90-day windows are not over, the
+    // mean's arms of one have none): m = 1, so q = p = 2Φ(−√2) = 0.1573.
+    let p = float("p_value").unwrap();
+    assert!((p - 0.157_299_207).abs() < 1e-8, "{p}");
+    assert_eq!(float("q_value"), Some(p));
 }
 
 #[test]

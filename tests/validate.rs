@@ -89,6 +89,20 @@ fn a_project_setting_outside_the_catalog_is_a_config_error() {
 }
 
 #[test]
+fn planned_n_below_two_is_named() {
+    let dir = scratch("validate-planned-n");
+    copy_dir(&root().join("datasets/fixtures/tiny"), &dir);
+    let config = std::fs::read_to_string(dir.join("jauge.toml"))
+        .unwrap()
+        .replace("funnel_window_days = 60", "funnel_window_days = 60\nplanned_n = 1");
+    std::fs::write(dir.join("jauge.toml"), config).unwrap();
+    let out = jauge(&["validate", "--config", "jauge.toml"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("planned_n = 1 is below 2") && err.contains("alpha"), "{err}");
+}
+
+#[test]
 fn as_of_outside_the_month_is_a_usage_error() {
     let config = tiny_config();
     let out = jauge(

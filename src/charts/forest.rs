@@ -1,5 +1,7 @@
 //! The forest plot of randomized rate uplifts: one row per impact row, its
-//! difference in percentage points with the 95% interval, and a zero line.
+//! difference in percentage points with the fixed 95% interval drawn thin
+//! over the always-valid 95% interval drawn as a thick pale band, and a
+//! zero line.
 //!
 //! Responsible for the drawing, with primary endpoints and exploratory rows
 //! told apart by shape and colour and grouped under headings. Not
@@ -19,14 +21,18 @@ const TOP: f64 = 96.0;
 const AXIS: f64 = 56.0;
 const LABEL_WIDTH: f64 = 390.0;
 const VALUE_WIDTH: f64 = 200.0;
+/// Half the height of the always-valid band.
+const SEQ_HALF: f64 = 7.0;
 
 /// One uplift: `estimate` is `(difference, ci_low, ci_high)` as fractions
-/// (0.032 = 3.2 points), `None` when suppressed or not estimable.
+/// (0.032 = 3.2 points), `None` when suppressed or not estimable;
+/// `sequential` the always-valid `(seq_ci_low, seq_ci_high)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForestRow {
     pub label: String,
     pub primary: bool,
     pub estimate: Option<(f64, f64, f64)>,
+    pub sequential: Option<(f64, f64)>,
     /// The figure written right of the plot (`+3,2 pt [0,5 ; 5,9]`, `< 10`).
     pub value_text: String,
 }
@@ -42,6 +48,9 @@ pub struct Forest {
     pub range: (f64, f64),
     pub primary_heading: String,
     pub exploratory_heading: String,
+    /// Legend words of the two intervals.
+    pub fixed_legend: String,
+    pub sequential_legend: String,
     pub x_label: String,
     pub width: u32,
 }
@@ -83,9 +92,14 @@ impl Forest {
         frame::text(area, st, &row.value_text, (value_x, y), frame::SMALL_SIZE, ink, frame::LEFT)?;
         let Some((diff, lo, hi)) = row.estimate else { return Ok(()) };
         let colour = if row.primary { palette::BLUE } else { palette::VERMILLION };
-        frame::polyline(area, st, &[(fr.x(lo), y), (fr.x(hi), y)], colour, 2.5, false)?;
+        if let Some((s_lo, s_hi)) = row.sequential {
+            let (x0, x1) = (fr.x(s_lo), fr.x(s_hi));
+            let corners = [(x0, y - SEQ_HALF), (x1, y - SEQ_HALF), (x1, y + SEQ_HALF), (x0, y + SEQ_HALF)];
+            frame::band(area, st, &corners, colour, 0.25)?;
+        }
+        frame::polyline(area, st, &[(fr.x(lo), y), (fr.x(hi), y)], colour, 1.5, false)?;
         for end in [lo, hi] {
-            frame::polyline(area, st, &[(fr.x(end), y - 5.0), (fr.x(end), y + 5.0)], colour, 2.0, false)?;
+            frame::polyline(area, st, &[(fr.x(end), y - 4.0), (fr.x(end), y + 4.0)], colour, 1.5, false)?;
         }
         marker(area, st, (fr.x(diff), y), row.primary)
     }
@@ -112,6 +126,8 @@ impl Figure for Forest {
         let legend = [
             (Mark::Diamond(palette::BLUE), self.primary_heading.clone()),
             (Mark::Dot(palette::VERMILLION, true), self.exploratory_heading.clone()),
+            (Mark::Line(palette::MUTED), self.fixed_legend.clone()),
+            (Mark::Band(palette::MUTED), self.sequential_legend.clone()),
         ];
         frame::legend(area, st, (16.0, 68.0), &legend)?;
         let (rows, headings) = self.layout();
@@ -151,10 +167,11 @@ mod tests {
     use crate::charts::render;
 
     fn sample() -> Forest {
-        let row = |label: &str, primary, estimate| ForestRow {
+        let row = |label: &str, primary, estimate: Option<(f64, f64, f64)>| ForestRow {
             label: label.into(),
             primary,
             estimate,
+            sequential: estimate.map(|(d, lo, hi)| (d - 1.5 * (d - lo), d + 1.5 * (hi - d))),
             value_text: "+3,2 pt [0,5 ; 5,9]".into(),
         };
         Forest {
@@ -169,6 +186,8 @@ mod tests {
             range: (-0.05, 0.07),
             primary_heading: "Critères principaux".into(),
             exploratory_heading: "Exploratoires".into(),
+            fixed_legend: "IC 95 % fixe".into(),
+            sequential_legend: "IC 95 % toujours valide".into(),
             x_label: "Différence (points)".into(),
             width: 1000,
         }
@@ -181,5 +200,8 @@ mod tests {
         assert!(chart.svg.contains("Produit A &lt;&amp;&gt;"));
         assert!(chart.svg.contains("…"));
         assert!(chart.svg.contains("+4\u{A0}pt"));
+        assert!(chart.svg.contains("IC 95 % toujours valide"), "the legend names both intervals");
+        // Two bands: the rows with an estimate; the third row has none.
+        assert_eq!(chart.svg.matches("opacity=\"0.25\"").count(), 2 + 1, "two bands and the legend's swatch");
     }
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::RunArgs;
-use crate::config::Settings;
+use crate::config::{PlannedN, Settings};
 use crate::error::{Error, Result};
 use crate::ingest::Dataset;
 use crate::ingest::previous::Previous;
@@ -25,7 +25,10 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let outages = quality::outages(&tables.kpis);
     let suppressed =
         stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, settings.min_cell));
+    // Over the published rows only, hence after disclosure control.
+    kpi::impact::add_q_values(&mut tables.impact);
     tables.rejects = ds.rejects.clone();
+    let trials = planned_n(&settings, &ds);
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(tz::format_month(ds.month)));
     let previous = Previous::open(&previous_dir(args, &out, ds.month))?;
     if let (None, Some(dir)) = (&previous, &args.previous) {
@@ -39,7 +42,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     }
     let rendered = stages.run("report", "drawing the charts and the report", || {
         let previous = previous.as_ref().and_then(|p| PreviousRun::of(&p.manifest, &ds.reconciliation));
-        report::render(&report_input(&settings, &ds, &tables, outages, previous))
+        report::render(&report_input(&settings, &ds, &tables, outages, &trials, previous))
     });
     let folder = OutputFolder::create(&out, Marker::Report)?;
     let mut written =
@@ -52,6 +55,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         month: ds.month,
         as_of: ds.as_of,
         reconciliation: &ds.reconciliation,
+        trials: &trials,
         outputs: &written,
         previous: previous.as_ref().map(|p| &p.manifest),
         timings: &stages.timings,
@@ -81,12 +85,19 @@ fn summary(ds: &Dataset, out: &std::path::Path, written: &[Written], v: Verbosit
     }
 }
 
+/// The `planned_n` of every product with accepted assignments.
+fn planned_n(settings: &Settings, ds: &Dataset) -> Vec<PlannedN> {
+    let trials = ds.assignments.chunk_by(|a, b| a.project == b.project);
+    trials.map(|group| settings.planned_n_for(&ds.catalog[group[0].project as usize].id)).collect()
+}
+
 /// Everything the report shows, from the protected tables.
 fn report_input<'a>(
     settings: &Settings,
     ds: &Dataset,
     tables: &'a Tables,
     outages: Vec<(String, i32)>,
+    trials: &[PlannedN],
     previous: Option<PreviousRun>,
 ) -> ReportInput<'a> {
     let with_usage: std::collections::BTreeSet<&str> = tables.kpis.iter().map(|r| r.project_id.as_str()).collect();
@@ -119,6 +130,7 @@ fn report_input<'a>(
         reject_reasons: quality::reject_reasons(&ds.rejects),
         id_coverage: quality::id_coverage(ds, settings),
         outages,
+        planned_n: trials.to_vec(),
         previous,
     }
 }

@@ -2,7 +2,9 @@
 //! partition and one (product, user) run at a time, feeds every KPI family;
 //! the portfolio is computed from a compact list of distinct (user, day)
 //! pairs of each partition, and segments add to one slot per value, so no
-//! row is ever copied per segment or for the portfolio.
+//! row is ever copied per segment or for the portfolio. The same runs give
+//! each trial assignment its first use of the product (take-up), so impact
+//! needs no second look at the events.
 //!
 //! Not responsible for disclosure control (`privacy`) or writing (`output`).
 
@@ -105,6 +107,7 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
     let mut portfolio = Unit::new(portfolio_plan, None, &ctx.cal, ctx.slots.len());
     let mut user_days: Vec<u64> = Vec::new();
     let mut scratch = Scratch::default();
+    let mut first_use = vec![None; ds.assignments.len()];
     // A partition holds every event of its users, so each user's figures,
     // the portfolio's included, are complete within it.
     ds.events.for_each_part(|rows| {
@@ -112,6 +115,7 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
         for run in rows.chunk_by(|a, b| a.key == b.key) {
             let unit = &mut units[run[0].project() as usize];
             observe(&ctx, unit, run, &mut scratch);
+            record_first_use(&ctx, run[0].project(), run[0].user(), &scratch.days, &mut first_use);
             let user = u64::from(run[0].user()) << 32;
             user_days.extend(scratch.days.iter().map(|d| user | *d as u64));
         }
@@ -128,7 +132,7 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
         }
     }
     unit_rows(&ctx, PORTFOLIO, &portfolio, &|c| truncated.iter().any(|t| t.1 == c), &mut tables);
-    randomized_rows(&ctx, settings, &units, &mut tables);
+    randomized_rows(&ctx, settings, &units, &first_use, &mut tables);
     tables.sort();
     Ok(tables)
 }
@@ -166,6 +170,19 @@ fn observe(ctx: &Context<'_>, unit: &mut Unit, run: &[EventRow], s: &mut Scratch
     if let Some((plan, counts)) = &mut unit.funnel {
         counts.observe(plan, run, &ctx.tz, &ctx.cal);
     }
+}
+
+/// Take-up (SPEC "Effect on the users who took it up"), read off the run
+/// already in hand: for the user's assignment to this product, if any, the
+/// first local day with an event on or after `assigned_on`. `first_use` is
+/// indexed like `ds.assignments`; take-up within `W` days is then
+/// `first_use ≤ assigned_on + W`, whatever the window.
+fn record_first_use(ctx: &Context<'_>, project: u32, user: u32, days: &[usize], first_use: &mut [Option<i32>]) {
+    let assignments = &ctx.ds.assignments;
+    let Ok(i) = assignments.binary_search_by_key(&(project, user), |a| (a.project, a.user)) else { return };
+    let day_of = |d: &usize| ctx.cal.first_month + *d as i32;
+    let from = days.partition_point(|d| day_of(d) < assignments[i].day);
+    first_use[i] = days.get(from).map(day_of);
 }
 
 /// The figures every unit shares: monthly counts, outcomes, survival.
@@ -266,11 +283,14 @@ fn unit_rows(ctx: &Context<'_>, id: &str, unit: &Unit, truncated: &dyn Fn(usize)
 }
 
 /// Survival by arm and impact, for every product with assignments.
-fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], t: &mut Tables) {
+fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], first_use: &[Option<i32>], t: &mut Tables) {
     let ds = ctx.ds;
     let valued: rustc_hash::FxHashSet<u32> =
         ds.outcomes.iter().filter(|o| o.value.is_some()).map(|o| o.outcome).collect();
+    let mut start = 0;
     for group in ds.assignments.chunk_by(|a, b| a.project == b.project) {
+        let uses = &first_use[start..start + group.len()];
+        start += group.len();
         let project = &ds.catalog[group[0].project as usize];
         let unit = &units[group[0].project as usize];
         let config = settings.project(&project.id);
@@ -302,8 +322,10 @@ fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], t: &m
                     allocation: config.map_or(0.5, |c| c.allocation),
                     has_values,
                     logrank,
+                    planned_n: settings.planned_n_for(&project.id).planned_n,
                 };
-                let mut rows = impact::rows(&question, group, &ctx.index, ds.as_of);
+                let arms = impact::Arms { assignments: group, first_use: uses };
+                let mut rows = impact::rows(&question, &arms, &ctx.index, ds.as_of);
                 if let (Some(cost), Some(m)) = (project.annual_cost_eur, unit.monthly[0].as_ref()) {
                     let n12 = m.new[ctx.cal.months.saturating_sub(12)..].iter().sum();
                     rows.iter_mut().filter(|r| r.metric == "rate").for_each(|r| impact::add_cost(r, cost, n12));

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::config::Settings;
+use crate::config::{PlannedN, Settings};
 use crate::privacy::Suppressed;
 use crate::stats::Z95;
 use crate::tables::Reconciliation;
@@ -22,6 +22,8 @@ pub struct Manifest<'a> {
     pub month: i32,
     pub as_of: i32,
     pub reconciliation: &'a [Reconciliation],
+    /// Each trial's `planned_n`, recorded with the methods.
+    pub trials: &'a [PlannedN],
     pub outputs: &'a [Written],
     /// The earlier run's manifest, when this run was compared with one.
     pub previous: Option<&'a Value>,
@@ -96,7 +98,7 @@ impl Manifest<'_> {
             "as_of": tz::format_day(self.as_of),
             "inputs": inputs,
             "totals": totals,
-            "methods": methods(),
+            "methods": methods(self.trials),
             "outputs": outputs,
             "previous": self.previous.map(previous_run),
             "timings": timings,
@@ -107,7 +109,7 @@ impl Manifest<'_> {
     }
 }
 
-fn methods() -> Value {
+fn methods(trials: &[PlannedN]) -> Value {
     json!({
         "z": Z95,
         "rate_interval": "Wilson score 95%",
@@ -121,6 +123,11 @@ fn methods() -> Value {
         "arms_test": "log-rank, 1 df",
         "ratio_check": "Pearson chi-square, 1 df, no continuity correction",
         "mde": "80% power, 5% two-sided",
+        "always_valid_interval": "asymptotic confidence sequence 95% (Waudby-Smith et al. 2024, eq. 9), tuned by planned_n",
+        "planned_n": trials,
+        "multiplicity": "Benjamini–Hochberg q-value over the published impact p-values",
+        "regression_adjustment": "CUPED, pooled theta, covariate = the metric over the pre-window of the same length, Welch t 95%",
+        "effect_on_users": "complier average causal effect (Wald), delta-method 95% interval",
         "disclosure_control": "primary (counts 1..min_cell-1) and secondary (groups with published totals)",
     })
 }

@@ -1,7 +1,9 @@
-//! Part 2 of the report, the impact of randomized trials: the forest plot
-//! of every rate uplift (primary endpoints first), the rate and mean-value
-//! tables with the interval-based verdict, and the allocation-ratio
-//! warnings (`srm_p < 0.001`).
+//! Part 2 of the report, the impact of randomized trials: each trial's
+//! planned size, the forest plot of every rate uplift (primary endpoints
+//! first) with its fixed and its always-valid interval, the rate and
+//! mean-value tables with the CUPED estimate and the effect on users beside
+//! the difference, the verdict (always-valid interval and q-value), and the
+//! allocation-ratio warnings (`srm_p < 0.001`).
 //!
 //! Responsible for ordering, wording and verdicts. Not responsible for the
 //! statistics themselves (they arrive in `impact` rows).
@@ -12,12 +14,15 @@ use super::i18n;
 use crate::charts::Job;
 use crate::charts::forest::{Forest, ForestRow};
 use crate::format;
+use crate::format::Lang;
 use crate::tables::ImpactRow;
 
 /// Rows per forest chart, so that each part fits on an A4 page.
 const FOREST_ROWS: usize = 28;
 /// The threshold under which the ratio check is flagged (SPEC section 4).
 const SRM_ALPHA: f64 = 0.001;
+/// The false-discovery rate under which an effect is demonstrated.
+const Q_ALPHA: f64 = 0.05;
 
 pub fn section(ctx: &Ctx, number: usize, jobs: &mut Vec<Job>) -> Section {
     let t = ctx.t;
@@ -27,12 +32,15 @@ pub fn section(ctx: &Ctx, number: usize, jobs: &mut Vec<Job>) -> Section {
     if rates.is_empty() && means.is_empty() {
         blocks.push(Block::Para(t.no_trial.into()));
     }
+    blocks.extend(planned_blocks(ctx));
     for (name, forest) in forest_charts(ctx, &rates) {
         blocks.push(chart(jobs, name, forest, t.forest_title));
     }
     if !rates.is_empty() {
         blocks.push(Block::Heading(t.rate_effects.into()));
         blocks.push(Block::Table(rate_table(ctx, &rates)));
+        blocks.push(Block::Heading(t.rate_details.into()));
+        blocks.push(Block::Table(detail_table(ctx, &rates)));
     }
     if !means.is_empty() {
         blocks.push(Block::Heading(t.mean_effects.into()));
@@ -62,14 +70,81 @@ fn tagged_endpoint(ctx: &Ctx, row: &ImpactRow) -> String {
     format!("{} ({tag})", endpoint(ctx, row))
 }
 
+/// Each trial's `planned_n`, and a note when one was not declared.
+fn planned_blocks(ctx: &Ctx) -> Vec<Block> {
+    let trials = &ctx.input.planned_n;
+    if trials.is_empty() {
+        return Vec::new();
+    }
+    let rows = trials
+        .iter()
+        .map(|p| {
+            let size = format::count(ctx.lang, p.planned_n);
+            let size = if p.declared { size } else { format!("{size} ({})", ctx.t.planned_default) };
+            Row::new(vec![Cell::text(ctx.name(&p.project_id)), Cell::number(size)])
+        })
+        .collect();
+    let head = vec![ctx.t.product.to_string(), ctx.t.planned_n.to_string()];
+    let mut blocks = vec![Block::Heading(ctx.t.planned_heading.into()), Block::Table(Table { head, rows })];
+    if trials.iter().any(|p| !p.declared) {
+        blocks.push(Block::Note(ctx.t.planned_note.into()));
+    }
+    blocks
+}
+
+/// An estimate with its interval, each written by `fmt`.
+fn with_interval(ctx: &Ctx, estimate: Option<f64>, low: Option<f64>, high: Option<f64>, fmt: Fmt) -> Option<String> {
+    let (d, lo, hi) = (estimate?, low?, high?);
+    Some(format!("{} {}", fmt.signed(ctx.lang, d), ctx.interval(fmt.bare(ctx.lang, lo), fmt.bare(ctx.lang, hi))))
+}
+
+/// How a metric's differences are written: points for rates, the value's
+/// own unit for means.
+#[derive(Clone, Copy)]
+enum Fmt {
+    Points,
+    Number,
+}
+
+impl Fmt {
+    fn signed(self, lang: Lang, v: f64) -> String {
+        match self {
+            Fmt::Points => format::points(lang, v),
+            Fmt::Number => format::number_signed(lang, v, 1),
+        }
+    }
+
+    fn bare(self, lang: Lang, v: f64) -> String {
+        match self {
+            Fmt::Points => format::points_bare(lang, v),
+            Fmt::Number => format::number(lang, v, 1),
+        }
+    }
+}
+
 /// The difference with its interval, in points.
 fn difference_text(ctx: &Ctx, row: &ImpactRow) -> Option<String> {
-    let (d, lo, hi) = (row.difference?, row.ci_low?, row.ci_high?);
-    Some(format!(
-        "{} {}",
-        format::points(ctx.lang, d),
-        ctx.interval(format::points_bare(ctx.lang, lo), format::points_bare(ctx.lang, hi))
-    ))
+    with_interval(ctx, row.difference, row.ci_low, row.ci_high, Fmt::Points)
+}
+
+/// The always-valid interval alone (the estimate is the difference's).
+fn sequential_text(ctx: &Ctx, row: &ImpactRow, fmt: Fmt) -> Option<String> {
+    let (lo, hi) = (row.seq_ci_low?, row.seq_ci_high?);
+    Some(ctx.interval(fmt.bare(ctx.lang, lo), fmt.bare(ctx.lang, hi)))
+}
+
+/// The cells that sit beside the difference: its always-valid interval,
+/// the CUPED-adjusted difference and the effect on users, each with its
+/// interval.
+fn beside_difference(ctx: &Ctx, row: &ImpactRow, fmt: Fmt) -> [Cell; 3] {
+    let hidden = row.suppressed;
+    let cuped = with_interval(ctx, row.cuped_difference, row.cuped_ci_low, row.cuped_ci_high, fmt);
+    let cace = with_interval(ctx, row.cace, row.cace_ci_low, row.cace_ci_high, fmt);
+    [
+        ctx.text_figure(sequential_text(ctx, row, fmt), hidden),
+        ctx.text_figure(cuped, hidden),
+        ctx.text_figure(cace, hidden),
+    ]
 }
 
 fn forest_rows(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<ForestRow> {
@@ -81,6 +156,7 @@ fn forest_rows(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<ForestRow> {
             } else {
                 r.difference.zip(r.ci_low).zip(r.ci_high).map(|((d, l), h)| (d, l, h))
             };
+            let sequential = estimate.and(r.seq_ci_low.zip(r.seq_ci_high));
             let value_text = if r.suppressed {
                 ctx.mark.clone()
             } else {
@@ -90,16 +166,17 @@ fn forest_rows(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<ForestRow> {
                 label: format!("{} · {}", ctx.name(&r.project_id), endpoint(ctx, r)),
                 primary: r.primary,
                 estimate,
+                sequential,
                 value_text,
             }
         })
         .collect()
 }
 
-/// The shared x range: every interval and zero, padded a little.
+/// The shared x range: every interval of both kinds and zero, padded a little.
 fn forest_range(rows: &[ForestRow]) -> (f64, f64) {
-    let (lo, hi) =
-        rows.iter().filter_map(|r| r.estimate).fold((0.0f64, 0.0f64), |(lo, hi), (_, l, h)| (lo.min(l), hi.max(h)));
+    let bounds = rows.iter().flat_map(|r| r.estimate.map(|(_, l, h)| (l, h)).into_iter().chain(r.sequential));
+    let (lo, hi) = bounds.fold((0.0f64, 0.0f64), |(lo, hi), (l, h)| (lo.min(l), hi.max(h)));
     let pad = ((hi - lo) * 0.08).max(0.005);
     (lo - pad, hi + pad)
 }
@@ -125,6 +202,8 @@ fn forest_charts(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<(String, Forest)> {
                 range,
                 primary_heading: ctx.t.primary_endpoints.into(),
                 exploratory_heading: ctx.t.exploratory.into(),
+                fixed_legend: ctx.t.fixed_interval.into(),
+                sequential_legend: ctx.t.always_valid_interval.into(),
                 x_label: ctx.t.forest_axis.into(),
                 width: super::summary::FULL_WIDTH,
             };
@@ -134,18 +213,32 @@ fn forest_charts(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<(String, Forest)> {
         .collect()
 }
 
-/// The verdict follows the interval: it excludes zero or it does not.
+/// The verdict follows the always-valid interval, which stays valid
+/// however often the trial is read, and the q-value, which accounts for
+/// every result read at once: an effect is demonstrated when the interval
+/// excludes zero and `q < 0.05`; without that interval (no variance) it is
+/// not. `None`: no difference to judge.
+fn verdict_sign(row: &ImpactRow) -> Option<Sign> {
+    row.difference?;
+    let discovered = row.q_value.is_some_and(|q| q < Q_ALPHA);
+    Some(match (row.seq_ci_low, row.seq_ci_high) {
+        (Some(lo), _) if discovered && lo > 0.0 => Sign::Positive,
+        (_, Some(hi)) if discovered && hi < 0.0 => Sign::Negative,
+        _ => Sign::Neutral,
+    })
+}
+
 fn verdict(ctx: &Ctx, row: &ImpactRow) -> Cell {
     if row.suppressed {
         return Cell::suppressed(&ctx.mark);
     }
-    let (text, sign) = match (row.ci_low, row.ci_high) {
-        (Some(lo), _) if lo > 0.0 => (ctx.t.positive, Sign::Positive),
-        (_, Some(hi)) if hi < 0.0 => (ctx.t.negative, Sign::Negative),
-        (Some(_), Some(_)) => (ctx.t.not_demonstrated, Sign::Neutral),
-        _ => (ctx.t.not_estimable, Sign::Neutral),
+    let text = match verdict_sign(row) {
+        Some(Sign::Positive) => ctx.t.positive,
+        Some(Sign::Negative) => ctx.t.negative,
+        Some(Sign::Neutral) => ctx.t.not_demonstrated,
+        None => ctx.t.not_estimable,
     };
-    Cell { text: text.into(), kind: CellKind::Verdict(sign) }
+    Cell { text: text.into(), kind: CellKind::Verdict(verdict_sign(row).unwrap_or(Sign::Neutral)) }
 }
 
 fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
@@ -156,14 +249,24 @@ fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
     }
 }
 
+/// A cost per additional outcome only where the effect is demonstrated.
 fn cost_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
     let euros = |v| format::euros(ctx.lang, v);
+    if row.suppressed {
+        return Cell::suppressed(&ctx.mark);
+    }
+    if verdict_sign(row) != Some(Sign::Positive) {
+        return Cell::missing();
+    }
     match (row.cost_per_additional_outcome, row.cost_low, row.cost_high) {
-        _ if row.suppressed => Cell::suppressed(&ctx.mark),
         (Some(c), Some(lo), Some(hi)) => Cell::number(format!("{} {}", euros(c), ctx.interval(euros(lo), euros(hi)))),
-        (Some(c), _, None) => Cell::number(format!("{} ({})", euros(c), ctx.t.not_demonstrated.to_lowercase())),
+        (Some(c), _, _) => Cell::number(euros(c)),
         _ => Cell::missing(),
     }
+}
+
+fn q_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
+    ctx.figure(row.q_value, row.suppressed, |q| format::p_value(ctx.lang, q))
 }
 
 fn rate_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
@@ -175,12 +278,40 @@ fn rate_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
         t.treatment,
         t.control,
         t.difference,
-        t.relative,
-        t.p,
+        t.always_valid,
+        t.cuped,
+        t.effect_on_users,
+        t.q,
         t.verdict,
-        t.mde,
         t.cost_per_outcome,
     ];
+    let pct = |v| format::percent(ctx.lang, v);
+    let rows = rates
+        .iter()
+        .map(|r| {
+            let hidden = r.suppressed;
+            let mut cells = vec![
+                Cell::text(ctx.name(&r.project_id)),
+                Cell::text(tagged_endpoint(ctx, r)),
+                arms_cell(ctx, r),
+                ctx.figure(r.treatment, hidden, pct),
+                ctx.figure(r.control, hidden, pct),
+                ctx.text_figure(difference_text(ctx, r), hidden),
+            ];
+            cells.extend(beside_difference(ctx, r, Fmt::Points));
+            cells.extend([q_cell(ctx, r), verdict(ctx, r), cost_cell(ctx, r)]);
+            Row::with_kind(cells, if r.primary { RowKind::Normal } else { RowKind::Muted })
+        })
+        .collect();
+    Table { head: head.map(String::from).to_vec(), rows }
+}
+
+/// What the rate table leaves out: the relative effect, the fixed p-value,
+/// the take-up behind the effect on users, the variance CUPED removed and
+/// the detectable effect.
+fn detail_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
+    let t = ctx.t;
+    let head = [t.product, t.endpoint, t.relative, t.p, t.takeup, t.variance_reduction, t.mde];
     let pct = |v| format::percent(ctx.lang, v);
     let bare = |v: f64| format::number(ctx.lang, v * 100.0, 1);
     let rows = rates
@@ -193,18 +324,15 @@ fn rate_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
                 }
                 _ => format::percent_signed(ctx.lang, u),
             });
+            let takeup = r.takeup_treatment.zip(r.takeup_control).map(|(ut, uc)| format!("{} / {}", pct(ut), pct(uc)));
             let cells = vec![
                 Cell::text(ctx.name(&r.project_id)),
                 Cell::text(tagged_endpoint(ctx, r)),
-                arms_cell(ctx, r),
-                ctx.figure(r.treatment, hidden, pct),
-                ctx.figure(r.control, hidden, pct),
-                ctx.text_figure(difference_text(ctx, r), hidden),
                 ctx.text_figure(relative, hidden),
                 ctx.figure(r.p_value, hidden, |p| format::p_value(ctx.lang, p)),
-                verdict(ctx, r),
+                ctx.text_figure(takeup, hidden),
+                ctx.figure(r.variance_reduction, hidden, pct),
                 ctx.figure(r.mde, hidden, |m| format::points(ctx.lang, m).trim_start_matches('+').to_string()),
-                cost_cell(ctx, r),
             ];
             Row::with_kind(cells, if r.primary { RowKind::Normal } else { RowKind::Muted })
         })
@@ -214,25 +342,40 @@ fn rate_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
 
 fn mean_table(ctx: &Ctx, means: &[&ImpactRow]) -> Table {
     let t = ctx.t;
-    let head = [t.product, t.endpoint, t.n_arms, t.treatment, t.control, t.difference, t.p, t.verdict];
+    let head = [
+        t.product,
+        t.endpoint,
+        t.n_arms,
+        t.treatment,
+        t.control,
+        t.difference,
+        t.always_valid,
+        t.cuped,
+        t.effect_on_users,
+        t.p,
+        t.q,
+        t.verdict,
+    ];
     let num = |v| format::number(ctx.lang, v, 1);
     let rows = means
         .iter()
         .map(|r| {
             let hidden = r.suppressed;
-            let diff = r.difference.zip(r.ci_low).zip(r.ci_high).map(|((d, lo), hi)| {
-                format!("{} {}", format::number_signed(ctx.lang, d, 1), ctx.interval(num(lo), num(hi)))
-            });
-            let cells = vec![
+            let diff = with_interval(ctx, r.difference, r.ci_low, r.ci_high, Fmt::Number);
+            let mut cells = vec![
                 Cell::text(ctx.name(&r.project_id)),
                 Cell::text(tagged_endpoint(ctx, r)),
                 arms_cell(ctx, r),
                 ctx.figure(r.treatment, hidden, num),
                 ctx.figure(r.control, hidden, num),
                 ctx.text_figure(diff, hidden),
-                ctx.figure(r.p_value, hidden, |p| format::p_value(ctx.lang, p)),
-                verdict(ctx, r),
             ];
+            cells.extend(beside_difference(ctx, r, Fmt::Number));
+            cells.extend([
+                ctx.figure(r.p_value, hidden, |p| format::p_value(ctx.lang, p)),
+                q_cell(ctx, r),
+                verdict(ctx, r),
+            ]);
             Row::new(cells)
         })
         .collect();
@@ -264,4 +407,50 @@ fn srm_blocks(ctx: &Ctx) -> Vec<Block> {
         })
         .collect();
     if warnings.is_empty() { vec![Block::Para(ctx.t.srm_none.into())] } else { warnings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    fn row(fixed: (f64, f64), sequential: Option<(f64, f64)>, q: f64) -> ImpactRow {
+        ImpactRow {
+            difference: Some((fixed.0 + fixed.1) / 2.0),
+            ci_low: Some(fixed.0),
+            ci_high: Some(fixed.1),
+            seq_ci_low: sequential.map(|s| s.0),
+            seq_ci_high: sequential.map(|s| s.1),
+            q_value: Some(q),
+            ..ImpactRow::default()
+        }
+    }
+
+    /// The case: a fixed interval that excludes zero is not enough.
+    #[test]
+    fn the_verdict_needs_the_always_valid_interval_and_q() {
+        assert_eq!(verdict_sign(&row((0.029, 0.293), Some((-0.044, 0.376)), 0.01)), Some(Sign::Neutral));
+        assert_eq!(verdict_sign(&row((0.03, 0.2), Some((0.01, 0.3)), 0.06)), Some(Sign::Neutral), "q ≥ 0.05");
+        assert_eq!(verdict_sign(&row((0.03, 0.2), Some((0.01, 0.3)), 0.049)), Some(Sign::Positive));
+        assert_eq!(verdict_sign(&row((-0.2, -0.03), Some((-0.3, -0.01)), 0.01)), Some(Sign::Negative));
+        assert_eq!(verdict_sign(&row((0.03, 0.2), None, 0.01)), Some(Sign::Neutral), "no variance: not shown");
+        assert_eq!(verdict_sign(&ImpactRow::default()), None);
+    }
+
+    #[test]
+    fn cost_only_where_demonstrated_and_planned_n_noted() {
+        let tables = fixture::tables();
+        let input = fixture::report_input(&tables, Lang::En);
+        let ctx = Ctx::new(&input);
+        let mut shown = row((0.03, 0.2), Some((0.01, 0.3)), 0.01);
+        shown.cost_per_additional_outcome = Some(1000.0);
+        assert_eq!(cost_cell(&ctx, &shown).text, "€1,000");
+        let hidden = ImpactRow { q_value: Some(0.2), ..shown };
+        assert_eq!(cost_cell(&ctx, &hidden).kind, CellKind::Missing);
+        let blocks = planned_blocks(&ctx);
+        let Some(Block::Table(table)) = blocks.get(1) else { panic!("{blocks:?}") };
+        let sizes: Vec<&str> = table.rows.iter().map(|r| r.cells[1].text.as_str()).collect();
+        assert!(sizes.contains(&"2,000") && sizes.contains(&"5,000 (not declared: the default)"), "{sizes:?}");
+        assert!(matches!(blocks.last(), Some(Block::Note(n)) if n.contains("planned_n")));
+    }
 }

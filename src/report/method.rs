@@ -1,8 +1,9 @@
-//! Part 5 of the report, the method: each definition in a few lines, the
-//! disclosure rule with this run's `k`, the limits (observed rates are not
-//! causal, unadjusted p-values and the monthly re-reading, the verdict that
-//! follows the interval, unprotected cumulative differences), and what
-//! identifies the run.
+//! Part 5 of the report, the method: each definition in a few lines (the
+//! always-valid interval of the monthly reading, q-values, CUPED and the
+//! effect on users among them), the disclosure rule with this run's `k`, the
+//! limits (observed rates are not causal, the assumption behind the effect
+//! on users, unprotected cumulative differences), and what identifies the
+//! run.
 //!
 //! Responsible for that text; the wording itself lives in `i18n`.
 

@@ -5,6 +5,7 @@
 //! computation, no formatting. Dates are local day numbers (days since
 //! 1970-01-01); a month is the day number of its 1st.
 
+pub use crate::config::PlannedN;
 use crate::format::Lang;
 use crate::revisions::PreviousRun;
 pub use crate::tables::{Direction, IdCoverage, NorthStar, NorthStarStatus};
@@ -57,6 +58,8 @@ pub struct ReportInput<'a> {
     /// `(project_id, month)`: months whose events fall below half the median
     /// of the three months before (a possible tracking outage).
     pub outages: Vec<(String, i32)>,
+    /// Each trial's `planned_n`, by project id.
+    pub planned_n: Vec<PlannedN>,
     /// The earlier run this one was compared with (SPEC section 8).
     pub previous: Option<PreviousRun>,
 }
