@@ -195,7 +195,7 @@ fn effect_on_users_and_the_zero_effect_trial() {
             .iter()
             .find(|w| w["window_days"] == windows.get(i).unwrap())
             .unwrap();
-        let planted = window["difference"].as_f64().unwrap() / compliance;
+        let planted = window["cace"].as_f64().unwrap();
         let (lo, hi) = (float("cace_ci_low", i).unwrap(), float("cace_ci_high", i).unwrap());
         assert!(lo <= planted && planted <= hi, "{project}: effect on users {planted} outside [{lo}, {hi}]");
         let takeup = float("takeup_treatment", i).unwrap();

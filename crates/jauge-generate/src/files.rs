@@ -38,7 +38,9 @@ fn toml_list(items: &[&str]) -> String {
 }
 
 /// `jauge.toml` for the dataset, with paths relative to it.
-pub fn config(world: &World, last: &LastMonth) -> String {
+/// `assigned`: each trial's (assignments, of which treatment), in
+/// `world.trials` order.
+pub fn config(world: &World, last: &LastMonth, assigned: &[(u64, u64)]) -> String {
     let o = &world.options;
     let mut s = String::new();
     let _ = writeln!(
@@ -75,7 +77,7 @@ pub fn config(world: &World, last: &LastMonth) -> String {
     );
 
     let index = |id: &str| world.products.iter().position(|p| p.id == id);
-    let trial = |p: usize| world.trials.iter().find(|t| t.product == p);
+    let trial = |p: usize| world.trials.iter().zip(assigned).find(|(t, _)| t.product == p);
     let mut project = |id: &str, lines: Vec<String>| {
         if lines.is_empty() {
             return;
@@ -86,9 +88,11 @@ pub fn config(world: &World, last: &LastMonth) -> String {
         }
     };
     let trial_lines = |p: usize, lines: &mut Vec<String>| {
-        if let Some(t) = trial(p) {
+        if let Some((t, &(n, _))) = trial(p) {
             lines.push("primary = { outcome = \"employment\", window = 90 }".into());
             lines.push(format!("allocation = {}", t.design.allocation));
+            // The size a team would have planned: the enrolment, rounded up to 50.
+            lines.push(format!("planned_n = {}", n.div_ceil(50).max(1) * 50));
         }
     };
     let count = |v: &Vec<u64>, p: usize| v.get(p).copied().unwrap_or(0) as f64;

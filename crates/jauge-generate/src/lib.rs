@@ -236,7 +236,7 @@ pub fn generate<S: Sink>(options: &GenerateOptions, sink: &mut S) -> Result<Summ
     files.push(assignment_counts);
     files.push(users_counts);
 
-    sink.text("jauge.toml", files::config(&world, &last))?;
+    sink.text("jauge.toml", files::config(&world, &last, &assigned))?;
     let truth = truth::build(&world, &assigned, summary.events, files);
     let json = serde_json::to_string_pretty(&truth).expect("the truth serializes") + "\n";
     sink.text("truth.json", json)?;

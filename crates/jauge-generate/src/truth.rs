@@ -163,6 +163,12 @@ pub struct WindowTruth {
     /// True difference of the mean `value` summed in the window
     /// (`mean_value` rows); only for outcomes with a value.
     pub mean_value_difference: Option<f64>,
+    /// The effect on the users who took the product up (CACE): control
+    /// users never use it and treatment users do with probability
+    /// `compliance`, so the intention-to-treat difference is `compliance`
+    /// times the effect on them.
+    pub cace: f64,
+    pub mean_value_cace: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -210,14 +216,18 @@ pub fn build(world: &World, assigned: &[(u64, u64)], usage_events: u64, files: V
                         .map(|&w| {
                             let p = model::itt(&trial.design, product, outcome, w);
                             let difference = p.treatment - p.control;
+                            let mean_value_difference =
+                                (outcome == "employment").then(|| difference * model::mean_wage());
+                            let compliance = trial.design.compliance;
                             WindowTruth {
                                 window_days: w,
                                 p_control: p.control,
                                 p_treatment: p.treatment,
                                 difference,
                                 relative_uplift: (p.control > 0.0).then(|| difference / p.control),
-                                mean_value_difference: (outcome == "employment")
-                                    .then(|| difference * model::mean_wage()),
+                                mean_value_difference,
+                                cace: difference / compliance,
+                                mean_value_cace: mean_value_difference.map(|d| d / compliance),
                             }
                         })
                         .collect(),
