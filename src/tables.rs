@@ -391,6 +391,39 @@ pub struct Reconciliation {
 }
 
 table! {
+    /// One ATT(g,t) or aggregate of a staggered roll-out (SPEC section 4).
+    pub struct RolloutRow in "rollout.parquet",
+        sorted by (project_id, outcome, metric, aggregation, group, period, event_time), revised (att, se) {
+        project_id: String = Text,
+        outcome: String = Text,
+        /// `rate` or `mean_value`.
+        metric: String = Text,
+        /// `att_gt`, `dynamic`, `group` or `simple`.
+        aggregation: String = Text,
+        /// The 1st of the group's opening month; null on `dynamic`,
+        /// `simple` and the overall `group` row.
+        group: Option<i32> = Date,
+        /// The 1st of the cell's month, on `att_gt` rows.
+        period: Option<i32> = Date,
+        /// `t − g`, on `att_gt` and `dynamic` rows but the overall one.
+        event_time: Option<i32> = Int,
+        /// Units, not people: counted, not judged.
+        units_treated: u64 = Number,
+        units_control: u64 = Number,
+        /// Registered people per unit, which the service publishes anyway.
+        population_treated: u64 = Number,
+        population_control: u64 = Number,
+        att: Option<f64> = Float,
+        se: Option<f64> = Float,
+        ci_low: Option<f64> = Float,
+        ci_high: Option<f64> = Float,
+        p_value: Option<f64> = Float,
+        pretrend_p: Option<f64> = Float,
+        suppressed: bool = Flag,
+    }
+}
+
+table! {
     /// A figure of an earlier run that this run publishes with another
     /// value, or hides, or no longer has (SPEC section 8).
     pub struct RevisionRow in "revisions.parquet", sorted by (table, project_id, key, column) {
@@ -419,6 +452,7 @@ pub struct Tables {
     pub survival: Vec<SurvivalRow>,
     pub survival_summary: Vec<SurvivalSummaryRow>,
     pub impact: Vec<ImpactRow>,
+    pub rollout: Vec<RolloutRow>,
     pub revisions: Vec<RevisionRow>,
     pub rejects: Vec<RejectRow>,
 }
@@ -444,6 +478,7 @@ impl Tables {
         v.table(&self.survival);
         v.table(&self.survival_summary);
         v.table(&self.impact);
+        v.table(&self.rollout);
         v.table(&self.revisions);
         v.table(&self.rejects);
     }
@@ -456,6 +491,7 @@ impl Tables {
         v.table(&mut self.survival);
         v.table(&mut self.survival_summary);
         v.table(&mut self.impact);
+        v.table(&mut self.rollout);
         v.table(&mut self.revisions);
         v.table(&mut self.rejects);
     }

@@ -35,7 +35,8 @@ fn every_published_table_is_a_sheet_with_the_same_values() {
     let o = jauge(&["run", "--quiet", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()], &root());
     assert!(o.status.success(), "{}", stderr(&o));
     let mut book: Xlsx<_> = open_workbook(out.join("tables.xlsx")).unwrap();
-    let tables = ["kpis", "retention", "funnel", "outcomes", "survival", "survival_summary", "impact", "revisions"];
+    let tables =
+        ["kpis", "retention", "funnel", "outcomes", "survival", "survival_summary", "impact", "rollout", "revisions"];
     assert_eq!(book.sheet_names(), tables.map(String::from).to_vec(), "no sheet for restricted/");
     let mut nulls_seen = 0;
     for table in tables {

@@ -18,6 +18,7 @@ pub mod outcomes;
 pub mod quality;
 pub mod reach;
 pub mod retention;
+pub mod rollout;
 pub mod slots;
 pub mod survival;
 

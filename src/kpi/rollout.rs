@@ -1,0 +1,264 @@
+//! Staggered roll-outs (SPEC section 4, "Impact without a trial"): the unit
+//! × month panel of a product that opens unit by unit, built from the
+//! `users` input (who lives in which unit) and the outcomes, and the rows
+//! of `rollout.parquet` that Callaway & Sant'Anna's estimator gives on it.
+//!
+//! The panel is small (units × months) and reads each user's outcome rows
+//! once through the shared index: no pass over the events, no copy of the
+//! outcomes. Not responsible for the estimator (`stats::did`) nor for
+//! suppressing cells (`privacy`); it does leave out, before estimating, a
+//! group whose units hold fewer than `k` people (SPEC section 6).
+
+use super::lookup::OutcomeIndex;
+use crate::stats::{self, Aggregation, Control, Panel, Unit};
+use crate::tables::RolloutRow;
+use crate::tz;
+
+/// Who lives where, for one `rollout.by` column.
+pub struct Units<'a> {
+    /// Per user code, the unit code of its `users` row (`None`: no row, or
+    /// an empty value).
+    pub of_user: &'a [Option<u32>],
+    /// Per unit code, its value (`Bretagne`, an agency's code…).
+    pub names: &'a [String],
+}
+
+/// One roll-out question: a product, an outcome and its calendar.
+pub struct Question<'a> {
+    pub project_id: &'a str,
+    pub outcome: &'a str,
+    /// The outcome's code (`None`: no row carries it).
+    pub code: Option<u32>,
+    pub has_values: bool,
+    pub control: Control,
+    /// Day number of the 1st of the first period.
+    pub since: i32,
+    /// Number of monthly periods from `since`.
+    pub periods: usize,
+    /// Per unit code, the day the product opened there (`None`: never).
+    pub started_on: &'a [Option<i32>],
+    /// Disclosure threshold: a group of fewer people is left out.
+    pub min_cell: u64,
+}
+
+/// The periods of a roll-out: from `since` to the last month whose last day
+/// is on or before `as_of`; none when that is before `since`.
+pub fn periods(since: i32, as_of: i32) -> usize {
+    let last = if tz::month_end(as_of) == as_of { as_of } else { tz::add_months(as_of, -1) };
+    usize::try_from(tz::months_between(since, last) + 1).unwrap_or(0)
+}
+
+/// The rate rows and, when the outcome has values, the mean_value rows.
+pub fn rows(q: &Question<'_>, units: &Units<'_>, index: &OutcomeIndex<'_>) -> Vec<RolloutRow> {
+    let sums = unit_sums(q, units, index);
+    let groups = groups(q, units);
+    let mut out = estimate(q, "rate", &groups, &sums.reached);
+    if q.has_values {
+        out.extend(estimate(q, "mean_value", &groups, &sums.values));
+    }
+    out
+}
+
+/// Per unit and period (unit-major): users with a row of the outcome dated
+/// in the period, and the sum of their values; and each unit's population.
+struct Sums {
+    reached: Vec<f64>,
+    values: Vec<f64>,
+    population: Vec<u64>,
+}
+
+fn unit_sums(q: &Question<'_>, units: &Units<'_>, index: &OutcomeIndex<'_>) -> Sums {
+    let n = units.names.len();
+    let mut sums = Sums { reached: vec![0.0; n * q.periods], values: vec![0.0; n * q.periods], population: vec![0; n] };
+    for (user, unit) in units.of_user.iter().enumerate() {
+        let Some(unit) = unit.map(|u| u as usize) else { continue };
+        sums.population[unit] += 1;
+        let mut last_period = None;
+        // Users are numbered below 2^32 (the ingest's codes).
+        for row in index.rows(user as u32, q.code) {
+            let Some(t) = period_of(q, row.day) else { continue };
+            let cell = unit * q.periods + t;
+            // Rows are sorted by day: a user counts once per period.
+            if last_period != Some(t) {
+                sums.reached[cell] += 1.0;
+            }
+            last_period = Some(t);
+            sums.values[cell] += row.value.unwrap_or(0.0);
+        }
+    }
+    for unit in 0..n {
+        let population = sums.population[unit] as f64;
+        for t in 0..q.periods {
+            let cell = unit * q.periods + t;
+            if population > 0.0 {
+                sums.reached[cell] /= population;
+                sums.values[cell] /= population;
+            }
+        }
+    }
+    sums
+}
+
+fn period_of(q: &Question<'_>, day: i32) -> Option<usize> {
+    if day < q.since {
+        return None;
+    }
+    usize::try_from(tz::months_between(q.since, day)).ok().filter(|t| *t < q.periods)
+}
+
+/// Each unit's group (period of opening); a group whose units hold fewer
+/// than `k` people is treated as left out, like one opened in the first
+/// period, so that no figure rests on them.
+fn groups(q: &Question<'_>, units: &Units<'_>) -> Vec<Unit> {
+    let n = units.names.len();
+    let mut population = vec![0u64; n];
+    for unit in units.of_user.iter().flatten() {
+        population[*unit as usize] += 1;
+    }
+    let group_of = |unit: usize| {
+        let day = q.started_on.get(unit).copied().flatten()?;
+        // Opened before the first period: a group at 0, left out.
+        Some(if day < q.since { 0 } else { usize::try_from(tz::months_between(q.since, day)).ok()? })
+    };
+    let mut out: Vec<Unit> = (0..n).map(|u| Unit { group: group_of(u), population: population[u] }).collect();
+    let mut by_group: std::collections::BTreeMap<usize, u64> = std::collections::BTreeMap::new();
+    for u in &out {
+        if let Some(g) = u.group.filter(|g| *g < q.periods) {
+            *by_group.entry(g).or_default() += u.population;
+        }
+    }
+    for u in &mut out {
+        if u.group.is_some_and(|g| by_group.get(&g).is_some_and(|p| *p < q.min_cell)) {
+            u.group = Some(0);
+        }
+    }
+    out
+}
+
+fn estimate(q: &Question<'_>, metric: &str, units: &[Unit], outcomes: &[f64]) -> Vec<RolloutRow> {
+    let Some(panel) = Panel::new(q.periods, units.to_vec(), outcomes.to_vec()) else { return Vec::new() };
+    stats::callaway_santanna(&panel, q.control).into_iter().map(|r| row(q, metric, &r)).collect()
+}
+
+fn row(q: &Question<'_>, metric: &str, r: &stats::RolloutRow) -> RolloutRow {
+    let month = |t: usize| i32::try_from(t).ok().map(|t| tz::add_months(q.since, t));
+    let e = r.estimate;
+    RolloutRow {
+        project_id: q.project_id.to_owned(),
+        outcome: q.outcome.to_owned(),
+        metric: metric.to_owned(),
+        aggregation: aggregation_code(r.aggregation).to_owned(),
+        group: r.group.and_then(month),
+        period: r.period.and_then(month),
+        event_time: r.event_time,
+        units_treated: r.units_treated,
+        units_control: r.units_control,
+        population_treated: r.population_treated,
+        population_control: r.population_control,
+        att: e.map(|e| e.att),
+        se: e.map(|e| e.se),
+        ci_low: e.map(|e| e.interval.low),
+        ci_high: e.map(|e| e.interval.high),
+        p_value: e.and_then(|e| e.p_value),
+        pretrend_p: r.pretrend_p,
+        suppressed: false,
+    }
+}
+
+pub fn aggregation_code(a: Aggregation) -> &'static str {
+    match a {
+        Aggregation::AttGt => "att_gt",
+        Aggregation::Dynamic => "dynamic",
+        Aggregation::Group => "group",
+        Aggregation::Simple => "simple",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::OutcomeRow;
+    use crate::tz::day_of;
+
+    /// Two units of two people over three months (Jan–Mar 2026); unit 1
+    /// opens in February. Employment rows by hand: unit 0 has one person
+    /// employed in each month (rates 0.5, 0.5, 0.5); unit 1 has nobody in
+    /// January, one in February (twice: counted once) and both in March
+    /// (0, 0.5, 1). ATT(Feb, Feb) = (0.5 − 0) − (0.5 − 0.5) = 0.5 and
+    /// ATT(Feb, Mar) = (1 − 0) − (0.5 − 0.5) = 1 (base January).
+    #[test]
+    fn panel_by_hand() {
+        let jan = day_of(2026, 1, 1).unwrap();
+        let (feb, mar) = (tz::add_months(jan, 1), tz::add_months(jan, 2));
+        let row = |user: u32, day: i32| OutcomeRow { user, outcome: 0, day, seq: 0, value: Some(10.0) };
+        let outcomes = vec![
+            row(0, jan + 3),
+            row(0, feb + 3),
+            row(1, mar + 5),
+            row(2, feb + 1),
+            row(2, feb + 9),
+            row(2, mar),
+            row(3, mar + 1),
+        ];
+        let index = OutcomeIndex::of_rows(&outcomes, 5);
+        let names = vec!["A".to_owned(), "B".to_owned()];
+        let of_user = [Some(0), Some(0), Some(1), Some(1), None];
+        let units = Units { of_user: &of_user, names: &names };
+        let started_on = [None, Some(feb + 14)];
+        let q = Question {
+            project_id: "p",
+            outcome: "employment",
+            code: Some(0),
+            has_values: true,
+            control: Control::Never,
+            since: jan,
+            periods: 3,
+            started_on: &started_on,
+            min_cell: 0,
+        };
+        let rows = rows(&q, &units, &index);
+        let cell = |metric: &str, period: i32| {
+            rows.iter()
+                .find(|r| r.metric == metric && r.aggregation == "att_gt" && r.period == Some(period))
+                .and_then(|r| r.att)
+        };
+        assert_eq!(cell("rate", feb), Some(0.5));
+        assert_eq!(cell("rate", mar), Some(1.0));
+        // Values: unit 1 sums 20 (Feb) then 20 (Mar) over 2 people, unit 0
+        // 10 / 2 each month: ATT = (10 − 0) − 0 in both months.
+        assert_eq!(cell("mean_value", feb), Some(10.0));
+        let first = rows.iter().find(|r| r.aggregation == "att_gt").unwrap();
+        assert_eq!((first.group, first.units_treated, first.population_control), (Some(feb), 1, 2));
+    }
+
+    #[test]
+    fn a_group_of_fewer_than_k_people_is_left_out() {
+        let jan = day_of(2026, 1, 1).unwrap();
+        let names = vec!["A".to_owned(), "B".to_owned()];
+        let of_user = [Some(0), Some(0), Some(1), Some(1)];
+        let units = Units { of_user: &of_user, names: &names };
+        let started_on = [None, Some(tz::add_months(jan, 1))];
+        let q = Question {
+            project_id: "p",
+            outcome: "employment",
+            code: None,
+            has_values: false,
+            control: Control::Never,
+            since: jan,
+            periods: 3,
+            started_on: &started_on,
+            min_cell: 3,
+        };
+        assert!(groups(&q, &units).iter().all(|u| u.group.is_none_or(|g| g == 0)));
+        let index = OutcomeIndex::of_rows(&[], 4);
+        assert!(rows(&q, &units, &index).iter().all(|r| r.att.is_none()), "no group is left to estimate");
+    }
+
+    #[test]
+    fn periods_end_with_the_last_complete_month() {
+        let jan = day_of(2026, 1, 1).unwrap();
+        assert_eq!(periods(jan, day_of(2026, 3, 31).unwrap()), 3);
+        assert_eq!(periods(jan, day_of(2026, 3, 30).unwrap()), 2);
+        assert_eq!(periods(jan, day_of(2025, 12, 31).unwrap()), 0);
+    }
+}
