@@ -129,3 +129,18 @@ fn impact_intervals_cover_the_planted_effects() {
         }
     }
 }
+
+#[test]
+fn options_out_of_range_are_a_usage_error_not_a_panic() {
+    let dir = scratch("generate-range");
+    for (flag, value, range) in
+        [("--months", "100000", "between 1 and 120"), ("--end", "9999-12", "2005-01 and 2100-12")]
+    {
+        let out = jauge(&["generate", "--out", "data", flag, value], &dir);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(range) && err.contains("hint:"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!dir.join("data").exists());
+    }
+}

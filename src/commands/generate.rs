@@ -47,12 +47,7 @@ pub fn generate(args: &GenerateArgs, v: Verbosity) -> Result<()> {
         months: args.months,
         seed: args.seed,
     };
-    if args.months == 0 || args.products == 0 || args.users == 0 {
-        return Err(Error::usage(
-            "--users, --products and --months must be at least 1",
-            "e.g. --users 20000 --products 40 --months 14",
-        ));
-    }
+    options.validate().map_err(|e| Error::usage(e.to_string(), "e.g. --users 20000 --products 40 --months 14"))?;
     let folder = OutputFolder::create(&args.out, Marker::Dataset)?;
     let summary = Stages::new(v).run("generate", "generating the dataset", || {
         generate::generate(&options, &mut FolderSink { folder: &folder })
