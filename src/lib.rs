@@ -16,6 +16,7 @@ pub mod generate;
 pub mod ingest;
 pub mod kpi;
 pub mod output;
+pub mod pid;
 pub mod privacy;
 pub mod progress;
 pub mod registry;
