@@ -24,6 +24,9 @@ pub enum Command {
     Run(RunArgs),
     /// Load and validate only; print the reconciliation table.
     Validate(SourceArgs),
+    /// Write a commented jauge.toml with every key, its default and its
+    /// allowed values, ready to edit.
+    Init(InitArgs),
     /// Write a synthetic, deterministic dataset in the input format.
     Generate(GenerateArgs),
     /// List every KPI with its one-line definition.
@@ -50,6 +53,12 @@ pub struct RunArgs {
     /// The output folder (default: reports/<YYYY-MM>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The folder to write jauge.toml into (default: the current folder).
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

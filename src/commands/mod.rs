@@ -2,6 +2,7 @@
 //! the library stages in order and prints what a user needs.
 
 pub mod generate;
+pub mod init;
 pub mod kpis;
 pub mod run;
 pub mod validate;
@@ -15,6 +16,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&args, verbosity),
         Command::Validate(args) => validate::validate(&args, verbosity),
+        Command::Init(args) => init::init(&args, verbosity),
         Command::Generate(args) => generate::generate(&args, verbosity),
         Command::Kpis => {
             print!("{}", kpis::listing());

@@ -1,15 +1,22 @@
-//! The configuration: the TOML schema of SPEC section 2 (unknown keys are
-//! errors that name the key) merged once with the command line into the
-//! `Settings` the engine reads.
+//! The configuration: `jauge.toml` (the schema of `raw`, documented key by
+//! key in docs/configuration.md and written out by `jauge init` from
+//! `template`) checked and resolved once by `check`, then merged with the
+//! command line into the `Settings` the engine reads. Every error names the
+//! key, its line and the allowed values (`diagnose` words serde's errors).
 //!
 //! Not responsible for reading inputs or checking project ids against the
 //! catalog: that needs the data, see `ingest`.
+
+mod check;
+mod diagnose;
+mod raw;
+pub mod template;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::cli::SourceArgs;
@@ -18,145 +25,7 @@ use crate::format::Lang;
 use crate::registry::NorthStarKpi;
 use crate::tz;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    #[serde(default)]
-    report: RawReport,
-    inputs: RawInputs,
-    #[serde(default)]
-    defaults: RawDefaults,
-    #[serde(default)]
-    project: Vec<RawProject>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawReport {
-    #[serde(default = "default_title")]
-    title: String,
-    #[serde(default = "default_lang")]
-    lang: String,
-    #[serde(default = "default_timezone")]
-    timezone: String,
-    #[serde(default = "default_min_cell")]
-    min_cell: u64,
-    #[serde(default)]
-    segments: Vec<String>,
-}
-
-impl Default for RawReport {
-    fn default() -> Self {
-        RawReport {
-            title: default_title(),
-            lang: default_lang(),
-            timezone: default_timezone(),
-            min_cell: default_min_cell(),
-            segments: Vec::new(),
-        }
-    }
-}
-
-fn default_title() -> String {
-    "jauge".to_owned()
-}
-fn default_lang() -> String {
-    "fr".to_owned()
-}
-fn default_timezone() -> String {
-    "Europe/Paris".to_owned()
-}
-fn default_min_cell() -> u64 {
-    10
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawInputs {
-    projects: String,
-    usage: String,
-    outcomes: String,
-    assignments: Option<String>,
-    users: Option<String>,
-    #[serde(default)]
-    columns: RawPerInput<BTreeMap<String, String>>,
-    #[serde(default)]
-    source_timezone: RawPerInput<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPerInput<T> {
-    projects: Option<T>,
-    usage: Option<T>,
-    outcomes: Option<T>,
-    assignments: Option<T>,
-    users: Option<T>,
-}
-
-impl<T> Default for RawPerInput<T> {
-    fn default() -> Self {
-        RawPerInput { projects: None, usage: None, outcomes: None, assignments: None, users: None }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDefaults {
-    #[serde(default = "default_outcomes")]
-    outcomes: Vec<String>,
-    #[serde(default = "default_windows")]
-    windows: Vec<i32>,
-    censor_outcome: Option<String>,
-}
-
-impl Default for RawDefaults {
-    fn default() -> Self {
-        RawDefaults { outcomes: default_outcomes(), windows: default_windows(), censor_outcome: None }
-    }
-}
-
-fn default_outcomes() -> Vec<String> {
-    vec!["employment".to_owned()]
-}
-fn default_windows() -> Vec<i32> {
-    vec![30, 90, 180]
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProject {
-    id: String,
-    funnel: Option<Vec<String>>,
-    funnel_window_days: Option<i32>,
-    outcomes: Option<Vec<String>>,
-    windows: Option<Vec<i32>>,
-    primary: Option<RawPrimary>,
-    allocation: Option<f64>,
-    north_star: Option<RawNorthStar>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPrimary {
-    outcome: String,
-    window: i32,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNorthStar {
-    kpi: String,
-    target: f64,
-    #[serde(default = "default_direction")]
-    direction: String,
-}
-
-fn default_direction() -> String {
-    "higher".to_owned()
-}
-
-/// The five inputs, in the order they are read.
+/// The inputs, in the order they are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputKind {
@@ -165,9 +34,19 @@ pub enum InputKind {
     Usage,
     Outcomes,
     Assignments,
+    Rollouts,
 }
 
 impl InputKind {
+    pub const ALL: [InputKind; 6] = [
+        InputKind::Projects,
+        InputKind::Users,
+        InputKind::Usage,
+        InputKind::Outcomes,
+        InputKind::Assignments,
+        InputKind::Rollouts,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             InputKind::Projects => "projects",
@@ -175,15 +54,41 @@ impl InputKind {
             InputKind::Usage => "usage",
             InputKind::Outcomes => "outcomes",
             InputKind::Assignments => "assignments",
+            InputKind::Rollouts => "rollouts",
         }
     }
+
+    /// The canonical columns of SPEC section 3, required then optional;
+    /// `users` also takes the segment and `rollout.by` columns
+    /// ([`Settings::user_columns`]).
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            InputKind::Projects => {
+                &["project_id", "name", "origin", "audience", "phase", "launched_on", "annual_cost_eur"]
+            }
+            InputKind::Users => &["user_id"],
+            InputKind::Usage => &["project_id", "user_id", "occurred_at", "event"],
+            InputKind::Outcomes => &["user_id", "outcome", "occurred_on", "value"],
+            InputKind::Assignments => &["project_id", "user_id", "arm", "assigned_on"],
+            InputKind::Rollouts => &["project_id", "unit", "started_on"],
+        }
+    }
+}
+
+/// An input read from PostgreSQL instead of files. The URL holds no
+/// password (a config error): it comes from `PGPASSWORD` or `~/.pgpass`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PostgresSource {
+    pub url: String,
+    pub query: String,
 }
 
 /// One configured input: where to find it and how to read its columns.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputSpec {
     pub kind: InputKind,
-    /// As written in the config (relative to the config file).
+    /// As written in the config (relative to the config file);
+    /// `postgres:<input>` for an input read from PostgreSQL.
     pub pattern: String,
     #[serde(skip)]
     pub resolved: PathBuf,
@@ -192,10 +97,21 @@ pub struct InputSpec {
     /// Zone of timestamps written without an offset.
     #[serde(serialize_with = "serialize_tz")]
     pub source_timezone: Tz,
+    /// The encoding of its CSV files; none for UTF-8, the default.
+    #[serde(serialize_with = "serialize_encoding")]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    pub postgres: Option<PostgresSource>,
 }
 
 fn serialize_tz<S: serde::Serializer>(tz: &Tz, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(tz.name())
+}
+
+fn serialize_encoding<S: serde::Serializer>(
+    encoding: &Option<&'static encoding_rs::Encoding>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(encoding.map_or("UTF-8", |e| e.name()))
 }
 
 impl InputSpec {
@@ -213,6 +129,34 @@ pub struct NorthStarSetting {
     pub lower_is_better: bool,
 }
 
+/// Which units a staggered roll-out compares with (SPEC section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloutControl {
+    /// The units never treated.
+    Never,
+    /// Those and the units not yet treated.
+    NotYet,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RolloutSettings {
+    /// The `users` column whose values are the units.
+    pub by: String,
+    pub control: RolloutControl,
+    /// The first period (day number of a month's 1st); none for the first
+    /// month of the events.
+    #[serde(serialize_with = "serialize_month")]
+    pub since: Option<i32>,
+}
+
+fn serialize_month<S: serde::Serializer>(month: &Option<i32>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match month {
+        Some(m) => s.serialize_str(&tz::format_month(*m)),
+        None => s.serialize_none(),
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectSettings {
     pub id: String,
@@ -223,6 +167,43 @@ pub struct ProjectSettings {
     pub primary: Option<(String, i32)>,
     pub allocation: f64,
     pub north_star: Option<NorthStarSetting>,
+    /// The trial's planned number of assignments, when declared.
+    pub planned_n: Option<u64>,
+    pub rollout: Option<RolloutSettings>,
+}
+
+/// The words of a code in each language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub fr: Option<String>,
+    pub en: Option<String>,
+}
+
+/// `[labels]`: the words shown for outcome and event codes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Labels {
+    pub outcomes: BTreeMap<String, Label>,
+    pub events: BTreeMap<String, Label>,
+}
+
+impl Labels {
+    /// An outcome's words in `lang`, its code where none is given.
+    pub fn outcome<'a>(&'a self, lang: Lang, code: &'a str) -> &'a str {
+        word(&self.outcomes, lang, code)
+    }
+
+    pub fn event<'a>(&'a self, lang: Lang, code: &'a str) -> &'a str {
+        word(&self.events, lang, code)
+    }
+}
+
+fn word<'a>(labels: &'a BTreeMap<String, Label>, lang: Lang, code: &'a str) -> &'a str {
+    let label = labels.get(code);
+    let words = label.and_then(|l| match lang {
+        Lang::Fr => l.fr.as_deref(),
+        Lang::En => l.en.as_deref(),
+    });
+    words.unwrap_or(code)
 }
 
 /// Everything the engine reads, resolved once.
@@ -246,6 +227,7 @@ pub struct Settings {
     pub censor_outcome: Option<String>,
     /// Per-product settings, sorted by id.
     pub projects: Vec<ProjectSettings>,
+    pub labels: Labels,
     /// The reporting month asked for on the command line (day number of the 1st).
     #[serde(skip)]
     pub month: Option<i32>,
@@ -269,13 +251,15 @@ pub const DEFAULT_MEMORY_EVENTS: usize = 8 << 20;
 impl Settings {
     /// Reads the config file and merges the command line into it.
     pub fn load(args: &SourceArgs) -> Result<Settings> {
-        let bytes = std::fs::read(&args.config).map_err(|e| {
-            let hint = "run jauge from the folder that holds jauge.toml, or pass --config FILE";
-            Error::Config {
-                file: args.config.display().to_string(),
-                message: format!("cannot read the config file: {e}"),
-                hint: Some(hint.to_owned()),
-            }
+        let bytes = std::fs::read(&args.config).map_err(|e| Error::Config {
+            file: args.config.display().to_string(),
+            line: None,
+            message: format!("cannot read the config file: {}", crate::error::describe_io(&e)),
+            hint: Some(
+                "run jauge from the folder that holds jauge.toml, pass --config FILE, \
+                 or write a commented one with `jauge init`"
+                    .to_owned(),
+            ),
         })?;
         let mut settings = Settings::from_bytes(&args.config, &bytes)?;
         settings.apply_command_line(args)?;
@@ -285,20 +269,28 @@ impl Settings {
     /// Parses and resolves a config; `path` names it in errors and anchors
     /// its relative paths.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Settings> {
-        let text = std::str::from_utf8(bytes).map_err(|_| Error::config(path, "the config file is not UTF-8", None))?;
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            Error::config(
-                path,
-                e.to_string().trim_end().to_owned(),
-                Some("check the key names against SPEC section 2; `jauge kpis` lists KPI names"),
-            )
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            Error::Config {
+                file: path.display().to_string(),
+                line: Some(line),
+                message: "the config file is not UTF-8".to_owned(),
+                hint: Some("save jauge.toml as UTF-8 (see docs/configuration.md)".to_owned()),
+            }
         })?;
+        let raw: raw::RawConfig = toml::from_str(text).map_err(|e| diagnose::toml_error(path, text, &e))?;
         let config_dir = path
             .parent()
             .map(Path::to_path_buf)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
-        resolve(raw, path, &config_dir, sha256_hex(bytes))
+        check::resolve(raw, &config_dir)
+            .map(|mut settings| {
+                settings.config_path = path.to_path_buf();
+                settings.config_sha256 = sha256_hex(bytes);
+                settings
+            })
+            .map_err(|problem| diagnose::problem(path, text, problem))
     }
 
     fn apply_command_line(&mut self, args: &SourceArgs) -> Result<()> {
@@ -340,6 +332,18 @@ impl Settings {
         self.project(project_id).map_or(&self.default_windows, |p| &p.windows)
     }
 
+    /// The columns the `users` input must hold besides `user_id`: the
+    /// segments, then each roll-out's `by` column, once each.
+    pub fn user_columns(&self) -> Vec<&str> {
+        let mut columns: Vec<&str> = self.segments.iter().map(String::as_str).collect();
+        for by in self.projects.iter().filter_map(|p| p.rollout.as_ref()).map(|r| r.by.as_str()) {
+            if !columns.contains(&by) {
+                columns.push(by);
+            }
+        }
+        columns
+    }
+
     /// A path as the config wrote it, relative to the config file's folder.
     pub fn relative(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.config_dir).unwrap_or(path);
@@ -352,164 +356,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn resolve(raw: RawConfig, path: &Path, dir: &Path, sha: String) -> Result<Settings> {
-    let timezone = parse_tz(path, "report.timezone", &raw.report.timezone)?;
-    let lang = match raw.report.lang.as_str() {
-        "fr" => Lang::Fr,
-        "en" => Lang::En,
-        other => {
-            return Err(Error::config(
-                path,
-                format!("report.lang = \"{other}\" is not a supported language"),
-                Some("use \"fr\" or \"en\""),
-            ));
-        }
-    };
-    let inputs = resolve_inputs(&raw.inputs, path, dir, timezone)?;
-    if !raw.report.segments.is_empty() && raw.inputs.users.is_none() {
-        return Err(Error::config(
-            path,
-            format!("report.segments = {:?} needs inputs.users", raw.report.segments),
-            Some("add `users = \"path/to/users.csv\"` under [inputs], or remove the segments"),
-        ));
+/// `YYYY-MM` as the day number of the month's 1st.
+pub fn parse_month(s: &str) -> Option<i32> {
+    let (y, m) = s.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    check_windows(path, "defaults.windows", &raw.defaults.windows)?;
-    let mut projects =
-        raw.project.into_iter().map(|p| resolve_project(p, &raw.defaults, path)).collect::<Result<Vec<_>>>()?;
-    projects.sort_by(|a, b| a.id.cmp(&b.id));
-    if let Some(w) = projects.windows(2).find(|w| w[0].id == w[1].id) {
-        return Err(Error::config(
-            path,
-            format!("[[project]] id = \"{}\" appears twice", w[0].id),
-            Some("merge the two [[project]] tables"),
-        ));
-    }
-    Ok(Settings {
-        config_path: path.to_path_buf(),
-        config_dir: dir.to_path_buf(),
-        config_sha256: sha,
-        title: raw.report.title,
-        lang,
-        timezone,
-        min_cell: raw.report.min_cell,
-        segments: raw.report.segments,
-        inputs,
-        default_outcomes: raw.defaults.outcomes,
-        default_windows: raw.defaults.windows,
-        censor_outcome: raw.defaults.censor_outcome,
-        projects,
-        month: None,
-        as_of: None,
-        memory_events: DEFAULT_MEMORY_EVENTS,
-        spill_dir: std::env::temp_dir(),
-    })
-}
-
-fn resolve_inputs(raw: &RawInputs, path: &Path, dir: &Path, tz: Tz) -> Result<Vec<InputSpec>> {
-    let entries = [
-        (InputKind::Projects, Some(&raw.projects), &raw.columns.projects, &raw.source_timezone.projects),
-        (InputKind::Users, raw.users.as_ref(), &raw.columns.users, &raw.source_timezone.users),
-        (InputKind::Usage, Some(&raw.usage), &raw.columns.usage, &raw.source_timezone.usage),
-        (InputKind::Outcomes, Some(&raw.outcomes), &raw.columns.outcomes, &raw.source_timezone.outcomes),
-        (InputKind::Assignments, raw.assignments.as_ref(), &raw.columns.assignments, &raw.source_timezone.assignments),
-    ];
-    let mut inputs = Vec::new();
-    for (kind, pattern, renames, zone) in entries {
-        let Some(pattern) = pattern else { continue };
-        let source_timezone = match zone {
-            Some(name) => parse_tz(path, &format!("inputs.source_timezone.{}", kind.name()), name)?,
-            None => tz,
-        };
-        inputs.push(InputSpec {
-            kind,
-            pattern: pattern.clone(),
-            resolved: dir.join(pattern),
-            renames: renames.clone().unwrap_or_default(),
-            source_timezone,
-        });
-    }
-    Ok(inputs)
-}
-
-fn resolve_project(raw: RawProject, defaults: &RawDefaults, path: &Path) -> Result<ProjectSettings> {
-    let key = |field: &str| format!("[[project]] id = \"{}\": {field}", raw.id);
-    let windows = raw.windows.unwrap_or_else(|| defaults.windows.clone());
-    check_windows(path, &key("windows"), &windows)?;
-    let funnel_window_days = raw.funnel_window_days.unwrap_or(30);
-    if funnel_window_days < 0 {
-        return Err(Error::config(path, key("funnel_window_days must be 0 or more"), None));
-    }
-    if raw.funnel.as_ref().is_some_and(Vec::is_empty) {
-        return Err(Error::config(path, key("funnel has no step"), Some("list at least one event")));
-    }
-    let allocation = raw.allocation.unwrap_or(0.5);
-    if !(allocation > 0.0 && allocation < 1.0) {
-        return Err(Error::config(
-            path,
-            key(&format!("allocation = {allocation} is not a share")),
-            Some("the planned share of treatment is strictly between 0 and 1, e.g. 0.5"),
-        ));
-    }
-    let north_star = raw.north_star.map(|ns| resolve_north_star(ns, path, &key)).transpose()?;
-    Ok(ProjectSettings {
-        funnel: raw.funnel,
-        funnel_window_days,
-        outcomes: raw.outcomes.unwrap_or_else(|| defaults.outcomes.clone()),
-        windows,
-        primary: raw.primary.map(|p| (p.outcome, p.window)),
-        allocation,
-        north_star,
-        id: raw.id,
-    })
-}
-
-fn resolve_north_star(raw: RawNorthStar, path: &Path, key: &dyn Fn(&str) -> String) -> Result<NorthStarSetting> {
-    let lower_is_better = match raw.direction.as_str() {
-        "higher" => false,
-        "lower" => true,
-        other => {
-            return Err(Error::config(
-                path,
-                key(&format!("north_star.direction = \"{other}\"")),
-                Some("use \"higher\" (the default) or \"lower\""),
-            ));
-        }
-    };
-    let Some(kpi) = NorthStarKpi::parse(&raw.kpi) else {
-        return Err(Error::config(
-            path,
-            key(&format!("north_star.kpi = \"{}\" is not a KPI", raw.kpi)),
-            Some("use a name from `jauge kpis`, or outcome_rate:<outcome>:<window>"),
-        ));
-    };
-    Ok(NorthStarSetting { kpi, target: raw.target, lower_is_better })
-}
-
-fn check_windows(path: &Path, key: &str, windows: &[i32]) -> Result<()> {
-    if let Some(w) = windows.iter().find(|w| **w < 0) {
-        return Err(Error::config(path, format!("{key}: window {w} is negative"), None));
-    }
-    Ok(())
-}
-
-fn parse_tz(path: &Path, key: &str, name: &str) -> Result<Tz> {
-    name.parse::<Tz>().map_err(|_| {
-        Error::config(
-            path,
-            format!("{key} = \"{name}\" is not a time zone"),
-            Some("use an IANA name such as \"Europe/Paris\" or \"UTC\""),
-        )
-    })
+    tz::day_of(y.parse().ok()?, m.parse().ok()?, 1)
 }
 
 fn parse_month_arg(s: &str) -> Result<i32> {
-    let bad = || Error::usage(format!("--month {s} is not a month"), "write it YYYY-MM, e.g. 2026-10");
-    let (y, m) = s.split_once('-').ok_or_else(bad)?;
-    let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if y.to_string().len() != 4 || s.len() != 7 {
-        return Err(bad());
-    }
-    tz::day_of(y, m, 1).ok_or_else(bad)
+    parse_month(s).ok_or_else(|| Error::usage(format!("--month {s} is not a month"), "write it YYYY-MM, e.g. 2026-10"))
 }
 
 fn parse_day_arg(s: &str) -> Result<i32> {
@@ -524,3 +381,6 @@ fn parse_day_arg(s: &str) -> Result<i32> {
     let (y, m, d) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     tz::day_of(y, m, d).ok_or_else(bad)
 }
+
+#[cfg(test)]
+mod tests;
