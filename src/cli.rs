@@ -22,8 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// The monthly batch: load, validate, compute, write every output.
     Run(RunArgs),
-    /// Load and validate only; print the reconciliation table.
-    Validate(SourceArgs),
+    /// Load and validate only; print the reconciliation table and examples
+    /// of each reject reason.
+    Validate(ValidateArgs),
     /// Write a commented jauge.toml with every key, its default and its
     /// allowed values, ready to edit.
     Init(InitArgs),
@@ -53,6 +54,16 @@ pub struct RunArgs {
     /// The output folder (default: reports/<YYYY-MM>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Write every rejected row to this CSV file, for a spreadsheet (UTF-8
+    /// with BOM, `;`); it holds personal data.
+    #[arg(long, value_name = "FILE.csv")]
+    pub rejects: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -236,6 +236,11 @@ fn a_postgres_input_takes_no_path_and_no_password() {
         validate_edited("postgres-password", &[("assignments = \"assignments.csv\"", ""), ("[defaults]", password)]);
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("holds a password") && !err.contains("s3cret"), "{err}");
+    let valid = password.replace("me:s3cret@", "me@");
+    let (code, err) =
+        validate_edited("postgres-valid", &[("assignments = \"assignments.csv\"", ""), ("[defaults]", &valid)]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("postgres:assignments: reading an input from PostgreSQL is not available"), "{err}");
 }
 
 #[test]

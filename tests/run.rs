@@ -279,3 +279,16 @@ fn restricted_is_readable_by_its_owner_only() {
     assert_eq!(mode("restricted"), 0o700);
     assert_eq!(mode("restricted/rejects.parquet"), 0o600);
 }
+
+#[test]
+fn a_month_after_the_data_writes_nothing() {
+    let out = scratch("run-month-past").join("out");
+    let config = tiny_config();
+    let o = jauge(
+        &["run", "--config", config.to_str().unwrap(), "--month", "2026-12", "--out", out.to_str().unwrap()],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("hint: the latest accepted usage timestamp is on 2026-11-02"), "{}", stderr(&o));
+    assert_eq!(siblings(&out), [".out.jauge-lock"], "no report of zeros, no temporary folder");
+}

@@ -13,12 +13,16 @@ use crate::output::manifest::{Manifest, Written};
 use crate::progress::{Stages, Verbosity};
 use crate::report::{self, ProjectInfo, ReportInput};
 use crate::tables::Tables;
-use crate::{ingest, kpi, output, privacy, tz};
+use crate::{kpi, output, privacy, tz};
 
 pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let settings = Settings::load(&args.source)?;
+    // Taken before the long stages when its name is known: a second run on
+    // it, or a folder jauge may not replace, is refused at once.
+    let named = args.out.clone().or_else(|| settings.month.map(default_out));
+    let early = named.as_deref().map(|out| OutputFolder::create(out, Marker::Report)).transpose()?;
     let mut stages = Stages::new(v);
-    let ds = stages.run("load", "loading and validating the inputs", || ingest::load(&settings))?;
+    let ds = super::load(&settings, &mut stages, "loading and validating the inputs")?;
     let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings))?;
     let outages = quality::outages(&tables.kpis);
     let suppressed =
@@ -27,8 +31,11 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let rendered = stages.run("report", "drawing the charts and the report", || {
         report::render(&report_input(&settings, &ds, &tables, outages))
     });
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(tz::format_month(ds.month)));
-    let folder = OutputFolder::create(&out, Marker::Report)?;
+    let out = named.unwrap_or_else(|| default_out(ds.month));
+    let folder = match early {
+        Some(folder) => folder,
+        None => OutputFolder::create(&out, Marker::Report)?,
+    };
     let mut written =
         stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed))?;
     written.extend(output::write_report(&folder, &rendered)?);
@@ -46,6 +53,11 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         summary(&ds, &out, &written, v);
     }
     Ok(())
+}
+
+/// `reports/<YYYY-MM>/`, relative to the current folder.
+fn default_out(month: i32) -> PathBuf {
+    PathBuf::from("reports").join(tz::format_month(month))
 }
 
 fn summary(ds: &Dataset, out: &std::path::Path, written: &[Written], v: Verbosity) {

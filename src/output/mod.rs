@@ -8,6 +8,7 @@ pub mod folder;
 pub mod manifest;
 pub mod parquet;
 pub mod raw;
+pub mod rejects_csv;
 
 use crate::error::{Error, Result};
 use crate::privacy::{self, Suppressed};
