@@ -51,5 +51,6 @@ fn init_into_an_unwritable_place_says_so_once_with_a_hint() {
     assert!(err.starts_with("error: blocker/inner/jauge.toml: "), "{err}");
     assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
     assert!(!err.contains("os error"), "{err}");
+    assert_eq!(err.matches("a part of the path is a file").count(), 1, "the cause said once: {err}");
     assert!(err.contains("\nhint: "), "{err}");
 }

@@ -85,16 +85,13 @@ impl OutputFolder {
     /// `target` may be replaced and opens a temporary folder.
     pub fn create(target: &Path, marker: Marker) -> Result<OutputFolder> {
         let siblings = Siblings::of(target);
+        // Checked before the lock too, so that a folder jauge may not
+        // replace gets no lock file beside it.
+        refuse_foreign(target, marker)?;
         fs::create_dir_all(&siblings.dir).map_err(|e| Error::io(&siblings.dir, e))?;
         let lock = take_lock(&siblings, target)?;
         clean_leftovers(&siblings, target, marker)?;
-        let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
-        if target.exists() && !empty && !marker.holds(target) {
-            return Err(Error::usage(
-                format!("{} exists and does not hold {}", target.display(), marker.file()),
-                "choose another --out folder, or remove this one: jauge only replaces its own output",
-            ));
-        }
+        refuse_foreign(target, marker)?;
         let temp = siblings.own("tmp");
         fs::create_dir(&temp).map_err(|e| Error::io(&temp, e))?;
         Ok(OutputFolder { target: target.to_path_buf(), temp, committed: false, _lock: lock })
@@ -143,6 +140,17 @@ impl Drop for OutputFolder {
             let _ = fs::remove_dir_all(&self.temp);
         }
     }
+}
+
+fn refuse_foreign(target: &Path, marker: Marker) -> Result<()> {
+    let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
+    if target.exists() && !empty && !marker.holds(target) {
+        return Err(Error::usage(
+            format!("{} exists and does not hold {}", target.display(), marker.file()),
+            "choose another --out folder, or remove this one: jauge only replaces its own output",
+        ));
+    }
+    Ok(())
 }
 
 /// The lock file is left in place: deleting it would let a run that opened
@@ -345,5 +353,7 @@ mod tests {
         let err = OutputFolder::create(&dir, Marker::Report).err().unwrap();
         assert_eq!(err.exit(), crate::error::Exit::Usage);
         assert!(dir.join("thesis.docx").is_file());
+        let lock = Siblings::of(&dir).lock();
+        assert!(!lock.exists(), "no lock file beside a folder jauge may not replace");
     }
 }
