@@ -181,6 +181,12 @@ fn an_unknown_key_is_named_with_the_nearest_one() {
         "funnel_window = 60",
         &["unknown key funnel_window in [[project]]", "did you mean funnel_window_days?"],
     );
+    assert_config_error(
+        "misplaced-key",
+        PROJECT_KEY,
+        &format!("{PROJECT_KEY}\nmin_cell = 3"),
+        &["unknown key min_cell in [[project]] \"alpha\"", "min_cell belongs in [report]"],
+    );
 }
 
 #[test]
@@ -333,6 +339,13 @@ proptest! {
     fn any_bytes_give_settings_or_a_worded_error(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
         let result = jauge::config::Settings::from_bytes(std::path::Path::new("jauge.toml"), &bytes);
         prop_assert!(assert_worded(result).is_ok());
+    }
+
+    #[test]
+    fn any_toml_like_text_gives_settings_or_a_worded_error(text in "(\\[{1,2}(report|inputs|project|defaults|labels(\\.outcomes)?)\\]{1,2}\n|[a-z_]{1,12} = |[\"'\\[\\]{}=,.#\n 0-9a-z-]){0,60}") {
+        let result = jauge::config::Settings::from_bytes(std::path::Path::new("jauge.toml"), text.as_bytes());
+        let verdict = assert_worded(result);
+        prop_assert!(verdict.is_ok(), "{:?}\n{}", verdict, text);
     }
 
     #[test]

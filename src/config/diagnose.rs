@@ -88,10 +88,14 @@ fn worded(doc: &DeTable<'_>, at: &[Seg], message: &str, written: &str) -> (Strin
             Some(DeValue::Table(_)) => "table",
             _ => "key",
         };
-        let place = if parent.is_empty() { String::new() } else { format!(" in {}", table_display(doc, parent)) };
-        let hint = match closest(unknown, &known) {
-            Some(close) => format!("did you mean {close}? The {what}s there are {} ({DOC})", known.join(", ")),
-            None => format!("the {what}s there are {} ({DOC})", known.join(", ")),
+        let (place, known_are) = match parent {
+            [] => (" at the top of the file".to_owned(), "the tables are"),
+            _ => (format!(" in {}", table_display(doc, parent)), "the keys there are"),
+        };
+        let hint = match (closest(unknown, &known), home(unknown, &doc_key(parent))) {
+            (Some(close), _) => format!("did you mean {close}? {known_are} {} ({DOC})", known.join(", ")),
+            (None, Some(home)) => format!("{unknown} belongs in {} (see {home} in {DOC})", home_table(&home)),
+            (None, None) => format!("{known_are} {} ({DOC})", known.join(", ")),
         };
         return (format!("unknown {what} {unknown}{place}"), hint);
     }
@@ -156,6 +160,19 @@ fn kind_expected(expected: &str) -> &'static str {
         e if e.starts_with("struct ") || e == "a map" => "a table, in { } or under its own [header]",
         _ => "another kind of value",
     }
+}
+
+/// The documented key named `name` in another table than `parent`: where
+/// a key written in the wrong table belongs.
+fn home(name: &str, parent: &str) -> Option<String> {
+    let keys = template::doc_keys(&template::uncommented()).ok()?;
+    keys.into_iter().find(|k| k.rsplit_once('.').is_some_and(|(table, last)| last == name && table != parent))
+}
+
+/// `report.min_cell` → `[report]`; `project.windows` → `[[project]]`.
+fn home_table(key: &str) -> String {
+    let table = key.rsplit_once('.').map_or(key, |(table, _)| table);
+    if table == "project" { "[[project]]".to_owned() } else { format!("[{table}]") }
 }
 
 /// A table as its header writes it: `[report]`, `[[project]] "alpha"`.
