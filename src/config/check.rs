@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 
-use super::raw::{RawConfig, RawDefaults, RawInputs, RawLabel, RawNorthStar, RawProject, RawRollout};
+use super::raw::{RawConfig, RawDefaults, RawInputs, RawLabel, RawNorthStar, RawPrimary, RawProject, RawRollout};
 use super::{
     DEFAULT_MEMORY_EVENTS, InputKind, InputSpec, Label, Labels, NorthStarSetting, PostgresSource, ProjectSettings,
     RolloutControl, RolloutSettings, Settings,
@@ -60,30 +60,9 @@ type Checked<T> = Result<T, Problem>;
 
 pub fn resolve(raw: RawConfig, dir: &Path) -> Checked<Settings> {
     let report = raw.report;
-    let lang = match report.lang.as_deref().unwrap_or("fr") {
-        "fr" => Lang::Fr,
-        "en" => Lang::En,
-        other => {
-            return Err(problem(
-                keys(&["report", "lang"]),
-                format!("report.lang = \"{other}\" is not a language of the report"),
-                "use \"fr\" or \"en\"",
-            ));
-        }
-    };
     let timezone = match &report.timezone {
         Some(name) => parse_tz(keys(&["report", "timezone"]), "report.timezone", name)?,
         None => chrono_tz::Europe::Paris,
-    };
-    let min_cell = match report.min_cell {
-        None => DEFAULT_MIN_CELL,
-        Some(k) => u64::try_from(k).ok().filter(|k| *k <= MAX_MIN_CELL).ok_or_else(|| {
-            problem(
-                keys(&["report", "min_cell"]),
-                format!("report.min_cell = {k} is out of range: it is a count from 0 to {MAX_MIN_CELL}"),
-                format!("{DEFAULT_MIN_CELL} is the usual threshold; 0 disables disclosure control"),
-            )
-        })?,
     };
     let segments = report.segments.unwrap_or_default();
     check_segments(&segments, &raw.inputs)?;
@@ -91,38 +70,66 @@ pub fn resolve(raw: RawConfig, dir: &Path) -> Checked<Settings> {
     let user_columns: Vec<&str> = segments.iter().map(String::as_str).chain(rollouts.map(|r| r.by.as_str())).collect();
     let inputs = resolve_inputs(&raw.inputs, dir, timezone, &user_columns)?;
     let defaults = resolve_defaults(&raw.defaults)?;
-    let mut projects = Vec::with_capacity(raw.project.len());
-    for (i, p) in raw.project.into_iter().enumerate() {
-        if projects.iter().any(|q: &ProjectSettings| q.id == p.id) {
-            return Err(problem(
-                vec![Seg::Key("project".into()), Seg::Index(i), Seg::Key("id".into())],
-                format!("[[project]] id = \"{}\" appears twice", p.id),
-                "merge the two [[project]] tables",
-            ));
-        }
-        projects.push(resolve_project(p, i, &defaults, &raw.inputs)?);
-    }
-    projects.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(Settings {
         config_path: PathBuf::new(),
         config_dir: dir.to_path_buf(),
         config_sha256: String::new(),
         title: report.title.unwrap_or_else(|| DEFAULT_TITLE.to_owned()),
-        lang,
+        lang: lang(report.lang.as_deref())?,
         timezone,
-        min_cell,
+        min_cell: min_cell(report.min_cell)?,
         segments,
+        projects: resolve_projects(raw.project, &defaults, &raw.inputs)?,
         inputs,
         default_outcomes: defaults.outcomes,
         default_windows: defaults.windows,
         censor_outcome: defaults.censor_outcome,
-        projects,
         labels: resolve_labels(raw.labels.outcomes, raw.labels.events),
         month: None,
         as_of: None,
         memory_events: DEFAULT_MEMORY_EVENTS,
         spill_dir: std::env::temp_dir(),
     })
+}
+
+fn lang(raw: Option<&str>) -> Checked<Lang> {
+    match raw.unwrap_or("fr") {
+        "fr" => Ok(Lang::Fr),
+        "en" => Ok(Lang::En),
+        other => Err(problem(
+            keys(&["report", "lang"]),
+            format!("report.lang = \"{other}\" is not a language of the report"),
+            "use \"fr\" or \"en\"",
+        )),
+    }
+}
+
+fn min_cell(raw: Option<i64>) -> Checked<u64> {
+    let Some(k) = raw else { return Ok(DEFAULT_MIN_CELL) };
+    u64::try_from(k).ok().filter(|k| *k <= MAX_MIN_CELL).ok_or_else(|| {
+        problem(
+            keys(&["report", "min_cell"]),
+            format!("report.min_cell = {k} is out of range: it is a count from 0 to {MAX_MIN_CELL}"),
+            format!("{DEFAULT_MIN_CELL} is the usual threshold; 0 disables disclosure control"),
+        )
+    })
+}
+
+/// The `[[project]]` tables, sorted by id.
+fn resolve_projects(raw: Vec<RawProject>, defaults: &Defaults, inputs: &RawInputs) -> Checked<Vec<ProjectSettings>> {
+    let mut projects: Vec<ProjectSettings> = Vec::with_capacity(raw.len());
+    for (i, p) in raw.into_iter().enumerate() {
+        if projects.iter().any(|q| q.id == p.id) {
+            return Err(problem(
+                vec![Seg::Key("project".into()), Seg::Index(i), Seg::Key("id".into())],
+                format!("[[project]] id = \"{}\" appears twice", p.id),
+                "merge the two [[project]] tables",
+            ));
+        }
+        projects.push(resolve_project(p, i, defaults, inputs)?);
+    }
+    projects.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(projects)
 }
 
 fn check_segments(segments: &[String], inputs: &RawInputs) -> Checked<()> {
@@ -158,25 +165,10 @@ fn resolve_inputs(raw: &RawInputs, dir: &Path, zone: Tz, user_columns: &[&str]) 
     let mut inputs = Vec::new();
     for kind in InputKind::ALL {
         let name = kind.name();
-        let (path, postgres) = (raw.path(kind), raw.postgres.get(kind));
-        if let (Some(_), Some(_)) = (path, postgres) {
-            return Err(problem(
-                keys(&["inputs", "postgres", name]),
-                format!("the {name} input has both a path (inputs.{name}) and a query (inputs.postgres.{name})"),
-                "keep one of the two: a path or glob under [inputs], or a query under [inputs.postgres]",
-            ));
-        }
-        if path.is_none() && postgres.is_none() {
-            if matches!(kind, InputKind::Projects | InputKind::Usage | InputKind::Outcomes) {
-                return Err(problem(
-                    keys(&["inputs", name]),
-                    format!("[inputs] has no {name}: the {name} input is required"),
-                    format!("add `{name} = \"path/or/glob\"` under [inputs], or an [inputs.postgres] {name} entry"),
-                ));
-            }
+        let Some((pattern, resolved, postgres)) = source(raw, kind, dir)? else {
             check_unconfigured(raw, kind)?;
             continue;
-        }
+        };
         let mut canonical: Vec<&str> = kind.columns().to_vec();
         if kind == InputKind::Users {
             canonical.extend(user_columns);
@@ -190,18 +182,37 @@ fn resolve_inputs(raw: &RawInputs, dir: &Path, zone: Tz, user_columns: &[&str]) 
             None => zone,
         };
         let encoding = raw.encoding.get(kind).map(|label| parse_encoding(kind, label)).transpose()?;
-        let (pattern, resolved, postgres) = match (path, postgres) {
-            (Some(path), _) => (path.clone(), dir.join(path), None),
-            (None, Some(pg)) => {
-                let source = check_postgres(kind, &pg.url, &pg.query)?;
-                (format!("postgres:{name}"), PathBuf::new(), Some(source))
-            }
-            (None, None) => continue,
-        };
         let encoding = encoding.filter(|e| *e != encoding_rs::UTF_8);
         inputs.push(InputSpec { kind, pattern, resolved, renames, source_timezone, encoding, postgres });
     }
     Ok(inputs)
+}
+
+/// Where an input is read from: its pattern as written, the resolved
+/// path, and the query when it comes from PostgreSQL; none when the input
+/// is not configured.
+type Source = (String, PathBuf, Option<PostgresSource>);
+
+fn source(raw: &RawInputs, kind: InputKind, dir: &Path) -> Checked<Option<Source>> {
+    let name = kind.name();
+    match (raw.path(kind), raw.postgres.get(kind)) {
+        (Some(_), Some(_)) => Err(problem(
+            keys(&["inputs", "postgres", name]),
+            format!("the {name} input has both a path (inputs.{name}) and a query (inputs.postgres.{name})"),
+            "keep one of the two: a path or glob under [inputs], or a query under [inputs.postgres]",
+        )),
+        (Some(path), None) => Ok(Some((path.clone(), dir.join(path), None))),
+        (None, Some(pg)) => {
+            let query = check_postgres(kind, &pg.url, &pg.query)?;
+            Ok(Some((format!("postgres:{name}"), PathBuf::new(), Some(query))))
+        }
+        (None, None) if matches!(kind, InputKind::Projects | InputKind::Usage | InputKind::Outcomes) => Err(problem(
+            keys(&["inputs", name]),
+            format!("[inputs] has no {name}: the {name} input is required"),
+            format!("add `{name} = \"path/or/glob\"` under [inputs], or an [inputs.postgres] {name} entry"),
+        )),
+        (None, None) => Ok(None),
+    }
 }
 
 /// A rename, zone or encoding for an input that is not configured would
@@ -375,86 +386,94 @@ fn check_windows(at: Vec<Seg>, key: &str, windows: &[i64]) -> Checked<Vec<i32>> 
     Ok(checked)
 }
 
-fn resolve_project(raw: RawProject, i: usize, defaults: &Defaults, inputs: &RawInputs) -> Checked<ProjectSettings> {
-    let at = |path: &[&str]| {
-        let mut at = vec![Seg::Key("project".into()), Seg::Index(i)];
+/// One `[[project]]` table: where its keys are, and how messages name them.
+struct Within {
+    index: usize,
+    id: String,
+}
+
+impl Within {
+    fn at(&self, path: &[&str]) -> Vec<Seg> {
+        let mut at = vec![Seg::Key("project".into()), Seg::Index(self.index)];
         at.extend(keys(path));
         at
-    };
-    let id = raw.id.clone();
-    let key = |field: &str| format!("[[project]] \"{id}\" {field}");
+    }
+
+    fn key(&self, field: &str) -> String {
+        format!("[[project]] \"{}\" {field}", self.id)
+    }
+}
+
+fn resolve_project(raw: RawProject, index: usize, defaults: &Defaults, inputs: &RawInputs) -> Checked<ProjectSettings> {
+    let w = Within { index, id: raw.id.clone() };
     let windows = match &raw.windows {
-        Some(w) => check_windows(at(&["windows"]), &key("windows"), w)?,
+        Some(list) => check_windows(w.at(&["windows"]), &w.key("windows"), list)?,
         None => defaults.windows.clone(),
     };
     let outcomes = match &raw.outcomes {
-        Some(o) => check_codes(at(&["outcomes"]), &key("outcomes"), o, "outcome")?,
+        Some(list) => check_codes(w.at(&["outcomes"]), &w.key("outcomes"), list, "outcome")?,
         None => defaults.outcomes.clone(),
     };
     if raw.funnel.as_ref().is_some_and(|f| f.is_empty() || f.iter().any(|e| e.trim().is_empty())) {
         return Err(problem(
-            at(&["funnel"]),
-            key("funnel has an empty step or no step"),
+            w.at(&["funnel"]),
+            w.key("funnel has an empty step or no step"),
             "list the steps' event codes",
         ));
     }
     let funnel_window_days = match raw.funnel_window_days {
-        Some(w) => check_window(at(&["funnel_window_days"]), &key("funnel_window_days"), w)?,
+        Some(days) => check_window(w.at(&["funnel_window_days"]), &w.key("funnel_window_days"), days)?,
         None => DEFAULT_FUNNEL_WINDOW,
     };
-    let primary = match &raw.primary {
-        Some(p) => {
-            let window = check_window(at(&["primary", "window"]), &key("primary.window"), p.window)?;
-            check_measured(at(&["primary"]), &key("primary"), (&p.outcome, window), &outcomes, &windows)?;
-            Some((p.outcome.clone(), window))
-        }
-        None => None,
-    };
-    let allocation = raw.allocation.unwrap_or(DEFAULT_ALLOCATION);
-    if !(allocation > 0.0 && allocation < 1.0) {
-        return Err(problem(
-            at(&["allocation"]),
-            key(&format!("allocation = {allocation} is out of range: it is a share strictly between 0 and 1")),
-            "the planned share of assignments to treatment, e.g. 0.5",
-        ));
-    }
-    let north_star = match raw.north_star {
-        Some(ns) => Some(resolve_north_star(ns, &at(&["north_star"]), &key, &outcomes, &windows)?),
-        None => None,
-    };
-    let planned_n = match raw.planned_n {
-        Some(n) => Some(u64::try_from(n).ok().filter(|n| *n >= 2).ok_or_else(|| {
-            problem(
-                at(&["planned_n"]),
-                key(&format!("planned_n = {n} is out of range: a trial plans at least 2 assignments")),
-                "the number of assignments the trial plans in all, both arms, e.g. 2000",
-            )
-        })?),
-        None => None,
-    };
-    let rollout = raw.rollout.as_ref().map(|r| resolve_rollout(r, &at(&["rollout"]), &key, inputs)).transpose()?;
+    let measured = (outcomes.as_slice(), windows.as_slice());
     Ok(ProjectSettings {
+        primary: raw.primary.as_ref().map(|p| resolve_primary(p, &w, measured)).transpose()?,
+        allocation: allocation(raw.allocation, &w)?,
+        north_star: raw.north_star.map(|ns| resolve_north_star(ns, &w, measured)).transpose()?,
+        planned_n: raw.planned_n.map(|n| planned_n(n, &w)).transpose()?,
+        rollout: raw.rollout.as_ref().map(|r| resolve_rollout(r, &w, inputs)).transpose()?,
         id: raw.id,
         funnel: raw.funnel,
         funnel_window_days,
         outcomes,
         windows,
-        primary,
-        allocation,
-        north_star,
-        planned_n,
-        rollout,
+    })
+}
+
+/// A project's outcomes and windows.
+type Measured<'a> = (&'a [String], &'a [i32]);
+
+fn resolve_primary(raw: &RawPrimary, w: &Within, measured: Measured<'_>) -> Checked<(String, i32)> {
+    let window = check_window(w.at(&["primary", "window"]), &w.key("primary.window"), raw.window)?;
+    check_measured(w.at(&["primary"]), &w.key("primary"), (&raw.outcome, window), measured)?;
+    Ok((raw.outcome.clone(), window))
+}
+
+fn allocation(raw: Option<f64>, w: &Within) -> Checked<f64> {
+    let share = raw.unwrap_or(DEFAULT_ALLOCATION);
+    if share > 0.0 && share < 1.0 {
+        return Ok(share);
+    }
+    Err(problem(
+        w.at(&["allocation"]),
+        w.key(&format!("allocation = {share} is out of range: it is a share strictly between 0 and 1")),
+        "the planned share of assignments to treatment, e.g. 0.5",
+    ))
+}
+
+fn planned_n(raw: i64, w: &Within) -> Checked<u64> {
+    u64::try_from(raw).ok().filter(|n| *n >= 2).ok_or_else(|| {
+        problem(
+            w.at(&["planned_n"]),
+            w.key(&format!("planned_n = {raw} is out of range: a trial plans at least 2 assignments")),
+            "the number of assignments the trial plans in all, both arms, e.g. 2000",
+        )
     })
 }
 
 /// An outcome and window that the project measures.
-fn check_measured(
-    at: Vec<Seg>,
-    key: &str,
-    (outcome, window): (&str, i32),
-    outcomes: &[String],
-    windows: &[i32],
-) -> Checked<()> {
+fn check_measured(at: Vec<Seg>, key: &str, (outcome, window): (&str, i32), measured: Measured<'_>) -> Checked<()> {
+    let (outcomes, windows) = measured;
     if !outcomes.iter().any(|o| o == outcome) {
         return Err(problem(
             at,
@@ -476,73 +495,54 @@ fn check_measured(
     Ok(())
 }
 
-fn resolve_north_star(
-    raw: RawNorthStar,
-    at: &[Seg],
-    key: &dyn Fn(&str) -> String,
-    outcomes: &[String],
-    windows: &[i32],
-) -> Checked<NorthStarSetting> {
-    let under = |field: &str| {
-        let mut at = at.to_vec();
-        at.push(Seg::Key(field.to_owned()));
-        at
-    };
+fn resolve_north_star(raw: RawNorthStar, w: &Within, measured: Measured<'_>) -> Checked<NorthStarSetting> {
+    let at = |field: &str| w.at(&["north_star", field]);
     let lower_is_better = match raw.direction.as_deref().unwrap_or("higher") {
         "higher" => false,
         "lower" => true,
         other => {
             return Err(problem(
-                under("direction"),
-                key(&format!("north_star.direction = \"{other}\" is not a direction")),
+                at("direction"),
+                w.key(&format!("north_star.direction = \"{other}\" is not a direction")),
                 "use \"higher\" (the default) or \"lower\" (for costs)",
             ));
         }
     };
     let Some(kpi) = NorthStarKpi::parse(&raw.kpi) else {
         return Err(problem(
-            under("kpi"),
-            key(&format!("north_star.kpi = \"{}\" is not a north-star KPI", raw.kpi)),
+            at("kpi"),
+            w.key(&format!("north_star.kpi = \"{}\" is not a north-star KPI", raw.kpi)),
             "use a name from `jauge kpis`, or outcome_rate:<outcome>:<window>",
         ));
     };
     if let NorthStarKpi::OutcomeRate { outcome, window } = &kpi {
-        check_measured(under("kpi"), &key("north_star.kpi"), (outcome, *window), outcomes, windows)?;
+        check_measured(at("kpi"), &w.key("north_star.kpi"), (outcome, *window), measured)?;
     }
     if !raw.target.is_finite() {
         return Err(problem(
-            under("target"),
-            key(&format!("north_star.target = {} is not a finite number", raw.target)),
+            at("target"),
+            w.key(&format!("north_star.target = {} is not a finite number", raw.target)),
             "write the target the product aims at, e.g. 5000 users or 0.4 for a rate",
         ));
     }
     Ok(NorthStarSetting { kpi, target: raw.target, lower_is_better })
 }
 
-fn resolve_rollout(
-    raw: &RawRollout,
-    at: &[Seg],
-    key: &dyn Fn(&str) -> String,
-    inputs: &RawInputs,
-) -> Checked<RolloutSettings> {
-    let under = |field: &str| {
-        let mut at = at.to_vec();
-        at.push(Seg::Key(field.to_owned()));
-        at
-    };
+fn resolve_rollout(raw: &RawRollout, w: &Within, inputs: &RawInputs) -> Checked<RolloutSettings> {
+    let at = |field: &str| w.at(&["rollout", field]);
     if raw.by.trim().is_empty() || raw.by == "user_id" {
         return Err(problem(
-            under("by"),
-            key(&format!("rollout.by = \"{}\" is not a column of units", raw.by)),
+            at("by"),
+            w.key(&format!("rollout.by = \"{}\" is not a column of units", raw.by)),
             "name the users column whose values are the roll-out's units, e.g. \"region\" or \"agency\"",
         ));
     }
-    for (input, needed) in [("users", "units"), ("rollouts", "opening dates")] {
-        let kind = if input == "users" { InputKind::Users } else { InputKind::Rollouts };
+    for (kind, needed) in [(InputKind::Users, "units"), (InputKind::Rollouts, "opening dates")] {
+        let input = kind.name();
         if inputs.path(kind).is_none() && inputs.postgres.get(kind).is_none() {
             return Err(problem(
-                under("by"),
-                key(&format!("rollout needs inputs.{input}, which gives the {needed}")),
+                at("by"),
+                w.key(&format!("rollout needs inputs.{input}, which gives the {needed}")),
                 format!("add `{input} = \"path/to/{input}.csv\"` under [inputs], or remove the rollout"),
             ));
         }
@@ -552,17 +552,17 @@ fn resolve_rollout(
         "not_yet" => RolloutControl::NotYet,
         other => {
             return Err(problem(
-                under("control"),
-                key(&format!("rollout.control = \"{other}\" is not a comparison group")),
+                at("control"),
+                w.key(&format!("rollout.control = \"{other}\" is not a comparison group")),
                 "use \"never\" (the units never treated, the default) or \"not_yet\" (also those not yet treated)",
             ));
         }
     };
     let since = match &raw.since {
-        Some(s) => Some(super::parse_month(s).ok_or_else(|| {
+        Some(month) => Some(super::parse_month(month).ok_or_else(|| {
             problem(
-                under("since"),
-                key(&format!("rollout.since = \"{s}\" is not a month")),
+                at("since"),
+                w.key(&format!("rollout.since = \"{month}\" is not a month")),
                 "write it YYYY-MM, e.g. 2025-01",
             )
         })?),

@@ -77,63 +77,67 @@ fn written(text: &str, span: &Range<usize>) -> String {
 
 /// The message and hint for a value serde refused at `at`.
 fn worded(doc: &DeTable<'_>, at: &[Seg], message: &str, written: &str) -> (String, String) {
-    let key = display(doc, at);
-    let name = doc_key(at);
-    let see = format!("see {name} in {DOC}");
     if let Some(rest) = message.strip_prefix("unknown field `") {
-        let unknown = rest.split('`').next().unwrap_or("");
-        let known: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        let parent = &at[..at.len().saturating_sub(1)];
-        let what = match value_at(doc, at) {
-            Some(DeValue::Table(_)) => "table",
-            _ => "key",
-        };
-        let (place, known_are) = match parent {
-            [] => (" at the top of the file".to_owned(), "the tables are"),
-            _ => (format!(" in {}", table_display(doc, parent)), "the keys there are"),
-        };
-        let hint = match (closest(unknown, &known), home(unknown, &doc_key(parent))) {
-            (Some(close), _) => format!("did you mean {close}? {known_are} {} ({DOC})", known.join(", ")),
-            (None, Some(home)) => format!("{unknown} belongs in {} (see {home} in {DOC})", home_table(&home)),
-            (None, None) => format!("{known_are} {} ({DOC})", known.join(", ")),
-        };
-        return (format!("unknown {what} {unknown}{place}"), hint);
+        return unknown_key(doc, at, rest);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
-        let missing = rest.split('`').next().unwrap_or("");
-        let mut inner = at.to_vec();
-        inner.push(Seg::Key(missing.to_owned()));
-        let place = if at.is_empty() { "the file".to_owned() } else { table_display(doc, at) };
-        let inner_key = doc_key(&inner);
-        if template::is_table(&inner_key) {
-            return (
-                format!("{place} lacks the table [{inner_key}], which is required"),
-                format!("add it with its required keys; `jauge init` writes a complete example ({DOC})"),
-            );
-        }
-        let example = template::example(&inner_key).map_or_else(String::new, |e| format!("e.g. {e} "));
-        return (
-            format!("{place} lacks the key {missing}, which is required"),
-            format!("add it, {example}(see {inner_key} in {DOC})"),
-        );
+        return missing_key(doc, at, rest.split('`').next().unwrap_or(""));
     }
+    let (key, name) = (display(doc, at), doc_key(at));
+    let hint = match template::example(&name) {
+        Some(example) => format!("write it like {example} (see {name} in {DOC})"),
+        None => format!("see {name} in {DOC}"),
+    };
     let expected = message.rsplit_once(", expected ").map_or("", |(_, e)| e);
     let found = message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: "));
-    let example = template::example(&name).map_or_else(String::new, |e| format!("write it like {e} "));
-    match found {
+    let message = match found {
         Some(found) => {
             let found = found.split(", expected ").next().unwrap_or(found);
-            (
-                format!("{key} = {written} is {}, where {} is expected", kind_found(found), kind_expected(expected)),
-                format!("{example}({see})"),
-            )
+            format!("{key} = {written} is {}, where {} is expected", kind_found(found), kind_expected(expected))
         }
-        None if !expected.is_empty() => (
-            format!("{key} = {written} cannot be read: {} is expected", kind_expected(expected)),
-            format!("{example}({see})"),
-        ),
-        None => (format!("{key} = {written} cannot be read"), format!("{example}({see})")),
+        None if !expected.is_empty() => {
+            format!("{key} = {written} cannot be read: {} is expected", kind_expected(expected))
+        }
+        None => format!("{key} = {written} cannot be read"),
+    };
+    (message, hint)
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`", from after its
+/// first backtick.
+fn unknown_key(doc: &DeTable<'_>, at: &[Seg], rest: &str) -> (String, String) {
+    let unknown = rest.split('`').next().unwrap_or("");
+    let known: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+    let parent = &at[..at.len().saturating_sub(1)];
+    let what = match value_at(doc, at) {
+        Some(DeValue::Table(_)) => "table",
+        _ => "key",
+    };
+    let (place, known_are) = match parent {
+        [] => (" at the top of the file".to_owned(), "the tables are"),
+        _ => (format!(" in {}", table_display(doc, parent)), "the keys there are"),
+    };
+    let hint = match (closest(unknown, &known), home(unknown, &doc_key(parent))) {
+        (Some(close), _) => format!("did you mean {close}? {known_are} {} ({DOC})", known.join(", ")),
+        (None, Some(home)) => format!("{unknown} belongs in {} (see {home} in {DOC})", home_table(&home)),
+        (None, None) => format!("{known_are} {} ({DOC})", known.join(", ")),
+    };
+    (format!("unknown {what} {unknown}{place}"), hint)
+}
+
+fn missing_key(doc: &DeTable<'_>, at: &[Seg], missing: &str) -> (String, String) {
+    let mut inner = at.to_vec();
+    inner.push(Seg::Key(missing.to_owned()));
+    let place = if at.is_empty() { "the file".to_owned() } else { table_display(doc, at) };
+    let name = doc_key(&inner);
+    if template::is_table(&name) {
+        return (
+            format!("{place} lacks the table [{name}], which is required"),
+            format!("add it with its required keys; `jauge init` writes a complete example ({DOC})"),
+        );
     }
+    let example = template::example(&name).map_or_else(String::new, |e| format!("e.g. {e} "));
+    (format!("{place} lacks the key {missing}, which is required"), format!("add it, {example}(see {name} in {DOC})"))
 }
 
 fn kind_found(found: &str) -> &'static str {
