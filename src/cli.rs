@@ -22,8 +22,12 @@ pub struct Cli {
 pub enum Command {
     /// The monthly batch: load, validate, compute, write every output.
     Run(RunArgs),
-    /// Load and validate only; print the reconciliation table.
-    Validate(SourceArgs),
+    /// Load and validate only; print the reconciliation table and examples
+    /// of each reject reason.
+    Validate(ValidateArgs),
+    /// Write a commented jauge.toml with every key, its default and its
+    /// allowed values, ready to edit.
+    Init(InitArgs),
     /// Write a synthetic, deterministic dataset in the input format.
     Generate(GenerateArgs),
     /// List every KPI with its one-line definition.
@@ -54,6 +58,22 @@ pub struct RunArgs {
     /// folder beside --out, when it holds a jauge report).
     #[arg(long)]
     pub previous: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Write every rejected row to this CSV file, for a spreadsheet (UTF-8
+    /// with BOM, `;`); it holds personal data.
+    #[arg(long, value_name = "FILE.csv")]
+    pub rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The folder to write jauge.toml into (default: the current folder).
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

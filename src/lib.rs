@@ -15,6 +15,7 @@ pub mod format;
 pub mod ingest;
 pub mod kpi;
 pub mod output;
+pub mod pid;
 pub mod privacy;
 pub mod progress;
 pub mod registry;

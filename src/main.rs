@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => ExitCode::from(code as u8),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", chain(&err));
             let hint = err.chain().find_map(|e| e.downcast_ref::<Error>()).and_then(Error::hint);
             if let Some(hint) = hint {
                 eprintln!("hint: {hint}");
@@ -20,6 +20,22 @@ fn main() -> ExitCode {
             ExitCode::from(exit as u8)
         }
     }
+}
+
+/// The error and its causes, each said once: most of jauge's errors
+/// already word their cause in their own message.
+fn chain(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+    }
+    text
 }
 
 fn run() -> anyhow::Result<Exit> {

@@ -206,3 +206,18 @@ fn effect_on_users_and_the_zero_effect_trial() {
     }
     assert_eq!(checked, trials.len(), "one primary row per trial");
 }
+
+#[test]
+fn an_end_month_out_of_range_is_a_usage_error() {
+    let dir = scratch("generate-end-range");
+    for (flag, value, range) in
+        [("--months", "100000", "between 1 and 120"), ("--end", "9999-12", "2005-01 and 2100-12")]
+    {
+        let out = jauge(&["generate", "--out", "data", flag, value], &dir);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(range) && err.contains("hint:"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!dir.join("data").exists());
+    }
+}

@@ -4,6 +4,10 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
 use common::*;
 use polars::prelude::*;
 
@@ -213,6 +217,91 @@ fn a_rerun_replaces_the_previous_report() {
     let o = jauge(&["run", "--config", tiny_config().to_str().unwrap(), "--out", out.to_str().unwrap()], &root());
     assert!(o.status.success(), "{}", stderr(&o));
     assert_ne!(std::fs::read(out.join("kpis.parquet")).unwrap(), b"stale");
-    let siblings = std::fs::read_dir(out.parent().unwrap()).unwrap().count();
-    assert_eq!(siblings, 1, "no temporary or old folder left beside --out");
+    assert_eq!(siblings(&out), [".out.jauge-lock", "out"], "no temporary or old folder left beside --out");
+}
+
+/// The names beside `out` (and `out` itself), sorted.
+fn siblings(out: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// `jauge run` on the demo (a few seconds) into `out`, in the background.
+fn spawn_demo(out: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_jauge"))
+        .args(["run", "--quiet", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until the run `child` has opened its temporary folder beside `out`.
+fn wait_for_temp(child: &mut Child, out: &Path) -> PathBuf {
+    let temp = out.with_file_name(format!(".out.jauge-tmp-{}", child.id()));
+    let start = Instant::now();
+    while !temp.exists() {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before it opened {}", temp.display());
+        assert!(start.elapsed() < Duration::from_secs(120), "no {} after two minutes", temp.display());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    temp
+}
+
+#[test]
+fn a_second_run_on_the_same_out_fails_at_once() {
+    let out = scratch("run-lock").join("out");
+    let mut first = spawn_demo(&out);
+    wait_for_temp(&mut first, &out);
+    let second = jauge(&["run", "--config", tiny_config().to_str().unwrap(), "--out", out.to_str().unwrap()], &root());
+    let done = first.wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains(&format!("error: another run is writing {}", out.display())),
+        "{}",
+        stderr(&second)
+    );
+    assert!(out.join("manifest.json").is_file(), "the first run's report is whole");
+}
+
+#[test]
+fn the_leftovers_of_a_killed_run_go_with_the_next_run() {
+    let out = scratch("run-killed").join("out");
+    let mut killed = spawn_demo(&out);
+    let temp = wait_for_temp(&mut killed, &out);
+    killed.kill().unwrap(); // SIGKILL: the run cannot clean up.
+    killed.wait().unwrap();
+    assert!(temp.exists(), "kill -9 leaves the temporary folder");
+    let next = jauge(&["run", "--config", tiny_config().to_str().unwrap(), "--out", out.to_str().unwrap()], &root());
+    assert!(next.status.success(), "the lock died with its process: {}", stderr(&next));
+    assert_eq!(siblings(&out), [".out.jauge-lock", "out"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn restricted_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let out = run_tiny("run-restricted");
+    let mode = |p: &str| std::fs::metadata(out.join(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("restricted"), 0o700);
+    assert_eq!(mode("restricted/rejects.parquet"), 0o600);
+}
+
+#[test]
+fn a_month_after_the_data_writes_nothing() {
+    let out = scratch("run-month-past").join("out");
+    let config = tiny_config();
+    let o = jauge(
+        &["run", "--config", config.to_str().unwrap(), "--month", "2026-12", "--out", out.to_str().unwrap()],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("hint: the latest accepted usage timestamp is on 2026-11-02"), "{}", stderr(&o));
+    assert_eq!(siblings(&out), [".out.jauge-lock"], "no report of zeros, no temporary folder");
 }

@@ -89,20 +89,6 @@ fn a_project_setting_outside_the_catalog_is_a_config_error() {
 }
 
 #[test]
-fn planned_n_below_two_is_named() {
-    let dir = scratch("validate-planned-n");
-    copy_dir(&root().join("datasets/fixtures/tiny"), &dir);
-    let config = std::fs::read_to_string(dir.join("jauge.toml"))
-        .unwrap()
-        .replace("funnel_window_days = 60", "funnel_window_days = 60\nplanned_n = 1");
-    std::fs::write(dir.join("jauge.toml"), config).unwrap();
-    let out = jauge(&["validate", "--config", "jauge.toml"], &dir);
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
-    assert!(err.contains("planned_n = 1 is below 2") && err.contains("alpha"), "{err}");
-}
-
-#[test]
 fn as_of_outside_the_month_is_a_usage_error() {
     let config = tiny_config();
     let out = jauge(
@@ -121,4 +107,79 @@ fn as_of_alone_sets_the_month() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("as_of   2026-10-15"));
     assert!(stdout(&out).contains("month   2026-10"));
+}
+
+#[test]
+fn each_reject_reason_shows_its_count_and_first_three_examples() {
+    let out = jauge(&["validate", "--config", tiny_config().to_str().unwrap()], &root());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let section = text.split("rejected rows by reason").nth(1).expect("a section per reason");
+    let lines: Vec<&str> = section.lines().collect();
+    let at = |reason: &str| lines.iter().position(|l| l.split_whitespace().next() == Some(reason)).unwrap();
+    // Counted by hand from the fixture: three empty fields (outcomes.csv,
+    // projects.csv, usage/a.csv), one in each of three files.
+    assert_eq!(lines[at("empty_field")].split_whitespace().nth(1), Some("3"));
+    // The unparseable timestamp is record 7 of usage/a.csv: line 8, after
+    // the header.
+    assert_eq!(
+        lines[at("bad_timestamp") + 1].trim(),
+        "usage/a.csv, line 8, column occurred_at: occurred_at \"not a time\" is not a timestamp \
+         (expected ISO 8601, e.g. 2026-10-01T14:05:00+02:00)"
+    );
+    for reason in ["empty_field", "bad_date", "unknown_project", "double_assignment"] {
+        let examples = lines[at(reason) + 1..].iter().take_while(|l| l.starts_with("    ")).count();
+        assert!((1..=3).contains(&examples), "{reason}: {examples} examples");
+    }
+}
+
+#[test]
+fn rejects_csv_holds_every_rejected_row_for_a_spreadsheet() {
+    let dir = scratch("validate-rejects-csv");
+    let csv = dir.join("rejects.csv");
+    let out =
+        jauge(&["validate", "--config", tiny_config().to_str().unwrap(), "--rejects", csv.to_str().unwrap()], &root());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("16 rejected rows written to"), "{}", stdout(&out));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with("\u{feff}input;file;row;line;reason;column;message;record\r\n".as_bytes()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&csv).unwrap().permissions().mode() & 0o777, 0o600, "personal data");
+    }
+    // Read back with polars' CSV reader, as a spreadsheet would split it.
+    use polars::prelude::*;
+    let df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .map_parse_options(|o| o.with_separator(b';'))
+        .into_reader_with_file_handle(std::io::Cursor::new(bytes[3..].to_vec()))
+        .finish()
+        .unwrap();
+    assert_eq!(df.height(), 16, "one line per rejected row");
+    let column = |name: &str| df.column(name).unwrap().str().unwrap().clone();
+    let (files, rows, lines, records) = (column("file"), column("row"), column("line"), column("record"));
+    let i = (0..df.height()).find(|&i| column("reason").get(i) == Some("nonexistent_local_time")).unwrap();
+    assert_eq!((files.get(i), rows.get(i), lines.get(i)), (Some("usage/a.csv"), Some("6"), Some("7")));
+    assert_eq!(
+        records.get(i),
+        Some(r#"{"project_id":"alpha","user_id":"3","occurred_at":"2026-03-29T02:30:00","event":"visit"}"#)
+    );
+}
+
+#[test]
+fn a_month_after_the_usage_data_is_a_usage_error_naming_its_last_date() {
+    let config = tiny_config();
+    // The latest accepted usage timestamp is 2 November 2026 (after the
+    // default cut-off): November may be asked for, December not.
+    let out = jauge(&["validate", "--config", config.to_str().unwrap(), "--month", "2026-12"], &root());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("error: the month 2026-12 is after the usage data"), "{err}");
+    assert!(err.contains("hint: the latest accepted usage timestamp is on 2026-11-02"), "{err}");
+    let out = jauge(&["validate", "--config", config.to_str().unwrap(), "--as-of", "2027-01-15"], &root());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = jauge(&["validate", "--config", config.to_str().unwrap(), "--month", "2026-11"], &root());
+    assert!(out.status.success(), "{}", stderr(&out));
 }

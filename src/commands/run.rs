@@ -15,12 +15,16 @@ use crate::progress::{Stages, Verbosity};
 use crate::report::{self, ProjectInfo, ReportInput};
 use crate::revisions::PreviousRun;
 use crate::tables::Tables;
-use crate::{ingest, kpi, output, privacy, revisions, tz};
+use crate::{kpi, output, privacy, revisions, tz};
 
 pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let settings = Settings::load(&args.source)?;
+    // Taken before the long stages when its name is known: a second run on
+    // it, or a folder jauge may not replace, is refused at once.
+    let named = args.out.clone().or_else(|| settings.month.map(default_out));
+    let early = named.as_deref().map(|out| OutputFolder::create(out, Marker::Report)).transpose()?;
     let mut stages = Stages::new(v);
-    let ds = stages.run("load", "loading and validating the inputs", || ingest::load(&settings))?;
+    let ds = super::load(&settings, &mut stages, "loading and validating the inputs")?;
     let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings))?;
     let outages = quality::outages(&tables.kpis);
     let suppressed =
@@ -29,7 +33,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     kpi::impact::add_q_values(&mut tables.impact);
     tables.rejects = ds.rejects.clone();
     let trials = planned_n(&settings, &ds);
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(tz::format_month(ds.month)));
+    let out = named.unwrap_or_else(|| default_out(ds.month));
     let previous = Previous::open(&previous_dir(args, &out, ds.month))?;
     if let (None, Some(dir)) = (&previous, &args.previous) {
         return Err(Error::usage(
@@ -44,7 +48,10 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         let previous = previous.as_ref().and_then(|p| PreviousRun::of(&p.manifest, &ds.reconciliation));
         report::render(&report_input(&settings, &ds, &tables, outages, &trials, previous))
     });
-    let folder = OutputFolder::create(&out, Marker::Report)?;
+    let folder = match early {
+        Some(folder) => folder,
+        None => OutputFolder::create(&out, Marker::Report)?,
+    };
     let mut written =
         stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed))?;
     written
@@ -72,6 +79,11 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
 /// (`reports/2026-09/` for `reports/2026-10/`).
 fn previous_dir(args: &RunArgs, out: &Path, month: i32) -> PathBuf {
     args.previous.clone().unwrap_or_else(|| out.with_file_name(tz::format_month(tz::add_months(month, -1))))
+}
+
+/// `reports/<YYYY-MM>/`, relative to the current folder.
+fn default_out(month: i32) -> PathBuf {
+    PathBuf::from("reports").join(tz::format_month(month))
 }
 
 fn summary(ds: &Dataset, out: &std::path::Path, written: &[Written], v: Verbosity) {

@@ -1,19 +1,37 @@
 //! `jauge validate`: load and validate only; print the month, `as_of`, the
-//! latest date of each input and the reconciliation table.
+//! latest date of each input, the reconciliation table and, per reject
+//! reason, its count and first three examples; `--rejects` writes every
+//! rejected row as a CSV for a spreadsheet.
 
-use crate::cli::SourceArgs;
+use std::collections::BTreeMap;
+
+use crate::cli::ValidateArgs;
 use crate::config::Settings;
 use crate::error::Result;
-use crate::ingest::{self, Dataset};
+use crate::ingest::Dataset;
+use crate::ingest::reject::Reason;
+use crate::output::folder;
 use crate::output::manifest::totals;
+use crate::output::rejects_csv;
 use crate::progress::{Stages, Verbosity};
-use crate::tables::Reconciliation;
+use crate::tables::{Reconciliation, RejectRow};
 use crate::tz;
 
-pub fn validate(args: &SourceArgs, v: Verbosity) -> Result<()> {
-    let settings = Settings::load(args)?;
-    let ds = Stages::new(v).run("load", "validating the inputs", || ingest::load(&settings))?;
+/// Examples printed per reject reason.
+const EXAMPLES: usize = 3;
+
+pub fn validate(args: &ValidateArgs, v: Verbosity) -> Result<()> {
+    let settings = Settings::load(&args.source)?;
+    let ds = super::load(&settings, &mut Stages::new(v), "validating the inputs")?;
     print!("{}", summary(&ds));
+    if let Some(path) = &args.rejects {
+        folder::replace_file(path, &rejects_csv::render(&ds.rejects, source_line), true)?;
+        println!(
+            "\n{} rejected rows written to {} (personal data: keep it to yourself)",
+            ds.rejects.len(),
+            path.display()
+        );
+    }
     Ok(())
 }
 
@@ -30,6 +48,7 @@ pub fn summary(ds: &Dataset) -> String {
     }
     out.push_str("\nreconciliation: rows_read = accepted + rejected + duplicate + after_cutoff\n");
     out.push_str(&table(&ds.reconciliation, &totals(&ds.reconciliation)));
+    out.push_str(&reasons(&ds.rejects));
     out
 }
 
@@ -52,4 +71,64 @@ fn table(files: &[Reconciliation], totals: &[Reconciliation]) -> String {
         out.push_str(&line(&t.input, "(total)", t));
     }
     out
+}
+
+/// Per reject reason, in the order of SPEC section 3, its count and the
+/// first rows in reading order.
+fn reasons(rejects: &[RejectRow]) -> String {
+    if rejects.is_empty() {
+        return "\nno row was rejected\n".to_owned();
+    }
+    let order = |code: &str| Reason::ALL.iter().position(|r| r.code() == code).unwrap_or(Reason::ALL.len());
+    let mut by_reason: BTreeMap<(usize, &str), Vec<&RejectRow>> = BTreeMap::new();
+    for r in rejects {
+        by_reason.entry((order(&r.reason), &r.reason)).or_default().push(r);
+    }
+    let mut out = String::from("\nrejected rows by reason (the first examples; all of them: --rejects FILE.csv)\n");
+    for ((_, reason), rows) in by_reason {
+        out.push_str(&format!("  {reason:<24} {:>10}\n", rows.len()));
+        for r in rows.iter().take(EXAMPLES) {
+            let place = source_line(r).map_or_else(|| format!("row {}", r.row), |line| format!("line {line}"));
+            out.push_str(&format!("    {}, {place}, column {}: {}\n", r.file, r.column, r.message));
+        }
+    }
+    out
+}
+
+/// The line of a rejected row in its source file, where the file has
+/// lines: a CSV record's row plus its header (a record holding a quoted
+/// newline moves the later ones down, which the readers do not count
+/// yet), an NDJSON record's row; none for parquet or a database.
+pub fn source_line(r: &RejectRow) -> Option<u64> {
+    let extension = r.file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("csv") => Some(r.row + 1),
+        Some("ndjson" | "jsonl") => Some(r.row),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reject(file: &str, row: u64) -> RejectRow {
+        RejectRow {
+            input: "usage".into(),
+            file: file.into(),
+            row,
+            reason: "bad_id".into(),
+            column: "user_id".into(),
+            message: String::new(),
+            record: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_line_counts_the_csv_header_and_is_the_row_in_ndjson() {
+        assert_eq!(source_line(&reject("usage/a.CSV", 1)), Some(2));
+        assert_eq!(source_line(&reject("usage/b.jsonl", 4)), Some(4));
+        assert_eq!(source_line(&reject("usage/c.parquet", 4)), None);
+        assert_eq!(source_line(&reject("postgres:usage", 4)), None);
+    }
 }

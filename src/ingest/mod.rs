@@ -229,6 +229,15 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
                 InputKind::Usage => validate::read_usage(&mut f, &mut stage)?,
                 InputKind::Outcomes => validate::read_outcomes(&mut f, &mut stage)?,
                 InputKind::Assignments => validate::read_assignments(&mut f, &mut stage)?,
+                InputKind::Rollouts => {
+                    return Err(read::input_error(
+                        &file.path,
+                        "the rollouts input is not read by this version of jauge".to_owned(),
+                        Some(
+                            "remove inputs.rollouts and the projects' rollout until roll-outs are supported".to_owned(),
+                        ),
+                    ));
+                }
             }
             if spec.kind == InputKind::Projects {
                 catalog.sort_by(|a: &Project, b| a.id.cmp(&b.id));

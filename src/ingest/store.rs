@@ -127,9 +127,28 @@ impl EventStore {
     }
 }
 
+/// Spill folders are named `jauge-events-<pid>-<random>`: the process id
+/// tells a dead run's folder from a live one's.
+const SPILL_PREFIX: &str = "jauge-events-";
+
+/// Removes the spill folders of runs that no longer exist (killed before
+/// they could remove their own).
+fn remove_dead_spills(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let dead = |pid| pid != std::process::id() && !crate::pid::alive(pid);
+        if crate::pid::owner(&name, SPILL_PREFIX).is_some_and(dead) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 impl Spill {
     fn create(dir: &Path) -> Result<Spill> {
-        let dir = tempfile::Builder::new().prefix("jauge-events-").tempdir_in(dir).map_err(|e| spill_error(dir, e))?;
+        remove_dead_spills(dir);
+        let prefix = format!("{SPILL_PREFIX}{}-", std::process::id());
+        let dir = tempfile::Builder::new().prefix(&prefix).tempdir_in(dir).map_err(|e| spill_error(dir, e))?;
         let writers = (0..PARTS)
             .map(|part| {
                 let path = part_path(dir.path(), part);
@@ -253,6 +272,26 @@ mod tests {
         assert!(!store.has_room(11));
         store.pushed = MAX_EVENTS;
         assert!(!store.has_room(1));
+    }
+
+    #[test]
+    fn a_spill_removes_the_folders_of_dead_runs_only() {
+        if !cfg!(target_os = "linux") {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        // Linux caps process ids at 2^22: this one is never alive.
+        let dead = dir.path().join("jauge-events-4194305-x1");
+        let live = dir.path().join(format!("jauge-events-{}-x2", std::process::id()));
+        let foreign = dir.path().join("jauge-events-x3");
+        for d in [&dead, &live, &foreign] {
+            std::fs::create_dir(d).unwrap();
+        }
+        let mut store = EventStore::new(1, dir.path().to_path_buf());
+        store.push(EventRow { key: 1, at: 0, tail: 0 });
+        store.check().unwrap();
+        assert!(!dead.exists());
+        assert!(live.exists() && foreign.exists());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod folder;
 pub mod manifest;
 pub mod parquet;
+pub mod rejects_csv;
 pub mod xlsx;
 
 use crate::error::{Error, Result};

@@ -197,10 +197,14 @@ fn unique_stems<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, Str
     let mut used = BTreeSet::new();
     let mut out = BTreeMap::new();
     for (i, id) in ids.enumerate() {
-        let mut stem = charts::file_stem(id);
-        if !used.insert(stem.clone()) {
-            stem = format!("{stem}-{}", i + 1);
-            used.insert(stem.clone());
+        let clean = charts::file_stem(id);
+        let mut stem = clean.clone();
+        // A suffixed stem may be another id's own stem (`a!` and `a!-3`):
+        // count up until it is free.
+        let mut n = i + 1;
+        while !used.insert(stem.clone()) {
+            stem = format!("{clean}-{n}");
+            n += 1;
         }
         out.insert(id, stem);
     }
@@ -217,5 +221,17 @@ mod tests {
         assert_eq!(stems["a b"], "a_b");
         assert_eq!(stems["a_b"], "a_b-2");
         assert_eq!(stems["c"], "c");
+    }
+
+    #[test]
+    fn a_suffix_never_takes_another_ids_stem() {
+        // Sorted as the catalog is: `a!` → a_, `a!-3` → a_-3, then `a?`
+        // (third, so first suffixed a_-3) must move on.
+        let stems = unique_stems(["a!", "a!-3", "a?"].into_iter());
+        assert_eq!(stems["a!"], "a_");
+        assert_eq!(stems["a!-3"], "a_-3");
+        assert_eq!(stems["a?"], "a_-4");
+        let distinct: BTreeSet<&String> = stems.values().collect();
+        assert_eq!(distinct.len(), 3);
     }
 }
