@@ -8,6 +8,7 @@
 //! fonts: DejaVu Sans is compiled in and registered with plotters' `ab_glyph`
 //! feature, so a fresh machine draws the same PNG bytes (STYLE convention 13).
 
+pub mod event_study;
 pub mod forest;
 pub mod frame;
 pub mod funnel;
@@ -151,6 +152,7 @@ fn ensure_font() {
 /// Any chart of the report, so that a list of them can be rendered together.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyFigure {
+    EventStudy(event_study::EventStudy),
     Trend(trend::Trend),
     Forest(forest::Forest),
     Heatmap(retention::Heatmap),
@@ -168,6 +170,7 @@ macro_rules! any_figure_from {
     )*};
 }
 any_figure_from!(
+    EventStudy(event_study::EventStudy),
     Trend(trend::Trend),
     Forest(forest::Forest),
     Heatmap(retention::Heatmap),
@@ -178,6 +181,7 @@ any_figure_from!(
 impl Figure for AnyFigure {
     fn size(&self) -> (u32, u32) {
         match self {
+            AnyFigure::EventStudy(f) => f.size(),
             AnyFigure::Trend(f) => f.size(),
             AnyFigure::Forest(f) => f.size(),
             AnyFigure::Heatmap(f) => f.size(),
@@ -188,6 +192,7 @@ impl Figure for AnyFigure {
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         match self {
+            AnyFigure::EventStudy(f) => f.draw(area, st),
             AnyFigure::Trend(f) => f.draw(area, st),
             AnyFigure::Forest(f) => f.draw(area, st),
             AnyFigure::Heatmap(f) => f.draw(area, st),
