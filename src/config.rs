@@ -82,6 +82,8 @@ struct RawInputs {
     columns: RawPerInput<BTreeMap<String, String>>,
     #[serde(default)]
     source_timezone: RawPerInput<String>,
+    #[serde(default)]
+    encoding: RawPerInput<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,6 +194,16 @@ pub struct InputSpec {
     /// Zone of timestamps written without an offset.
     #[serde(serialize_with = "serialize_tz")]
     pub source_timezone: Tz,
+    /// Encoding of the input's CSV files.
+    #[serde(serialize_with = "serialize_encoding")]
+    pub encoding: &'static encoding_rs::Encoding,
+}
+
+fn serialize_encoding<S: serde::Serializer>(
+    e: &&'static encoding_rs::Encoding,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(e.name())
 }
 
 fn serialize_tz<S: serde::Serializer>(tz: &Tz, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -407,18 +419,40 @@ fn resolve(raw: RawConfig, path: &Path, dir: &Path, sha: String) -> Result<Setti
 
 fn resolve_inputs(raw: &RawInputs, path: &Path, dir: &Path, tz: Tz) -> Result<Vec<InputSpec>> {
     let entries = [
-        (InputKind::Projects, Some(&raw.projects), &raw.columns.projects, &raw.source_timezone.projects),
-        (InputKind::Users, raw.users.as_ref(), &raw.columns.users, &raw.source_timezone.users),
-        (InputKind::Usage, Some(&raw.usage), &raw.columns.usage, &raw.source_timezone.usage),
-        (InputKind::Outcomes, Some(&raw.outcomes), &raw.columns.outcomes, &raw.source_timezone.outcomes),
-        (InputKind::Assignments, raw.assignments.as_ref(), &raw.columns.assignments, &raw.source_timezone.assignments),
+        (
+            InputKind::Projects,
+            Some(&raw.projects),
+            &raw.columns.projects,
+            &raw.source_timezone.projects,
+            &raw.encoding.projects,
+        ),
+        (InputKind::Users, raw.users.as_ref(), &raw.columns.users, &raw.source_timezone.users, &raw.encoding.users),
+        (InputKind::Usage, Some(&raw.usage), &raw.columns.usage, &raw.source_timezone.usage, &raw.encoding.usage),
+        (
+            InputKind::Outcomes,
+            Some(&raw.outcomes),
+            &raw.columns.outcomes,
+            &raw.source_timezone.outcomes,
+            &raw.encoding.outcomes,
+        ),
+        (
+            InputKind::Assignments,
+            raw.assignments.as_ref(),
+            &raw.columns.assignments,
+            &raw.source_timezone.assignments,
+            &raw.encoding.assignments,
+        ),
     ];
     let mut inputs = Vec::new();
-    for (kind, pattern, renames, zone) in entries {
+    for (kind, pattern, renames, zone, encoding) in entries {
         let Some(pattern) = pattern else { continue };
         let source_timezone = match zone {
             Some(name) => parse_tz(path, &format!("inputs.source_timezone.{}", kind.name()), name)?,
             None => tz,
+        };
+        let encoding = match encoding {
+            Some(label) => parse_encoding(path, &format!("inputs.encoding.{}", kind.name()), label)?,
+            None => encoding_rs::UTF_8,
         };
         inputs.push(InputSpec {
             kind,
@@ -426,9 +460,24 @@ fn resolve_inputs(raw: &RawInputs, path: &Path, dir: &Path, tz: Tz) -> Result<Ve
             resolved: dir.join(pattern),
             renames: renames.clone().unwrap_or_default(),
             source_timezone,
+            encoding,
         });
     }
     Ok(inputs)
+}
+
+/// An encoding label of the WHATWG Encoding Standard (`windows-1252`,
+/// `latin1`, `utf-8`…); records are split on newline bytes, so only
+/// encodings that write ASCII as ASCII can be read.
+fn parse_encoding(path: &Path, key: &str, label: &str) -> Result<&'static encoding_rs::Encoding> {
+    match encoding_rs::Encoding::for_label(label.trim().as_bytes()) {
+        Some(e) if e.is_ascii_compatible() => Ok(e),
+        _ => Err(Error::config(
+            path,
+            format!("{key} = \"{label}\" is not an encoding jauge reads"),
+            Some("use a label such as \"utf-8\", \"windows-1252\" or \"iso-8859-15\" (UTF-16 is not read)"),
+        )),
+    }
 }
 
 fn resolve_project(raw: RawProject, defaults: &RawDefaults, path: &Path) -> Result<ProjectSettings> {

@@ -19,6 +19,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let settings = Settings::load(&args.source)?;
     let mut stages = Stages::new(v);
     let ds = stages.run("load", "loading and validating the inputs", || ingest::load(&settings))?;
+    ds.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings))?;
     let outages = quality::outages(&tables.kpis);
     let suppressed =

@@ -13,6 +13,7 @@ use crate::tz;
 pub fn validate(args: &SourceArgs, v: Verbosity) -> Result<()> {
     let settings = Settings::load(args)?;
     let ds = Stages::new(v).run("load", "validating the inputs", || ingest::load(&settings))?;
+    ds.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     print!("{}", summary(&ds));
     Ok(())
 }

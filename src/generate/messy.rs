@@ -71,7 +71,7 @@ pub fn projects(world: &World) -> (RawTable, FileCounts) {
     counts.add(Class::Rejected("duplicate_key"));
     rows.push(extra("projet-archive", "Projet archivé", &format!("{}-02-30", year - 2), ""));
     counts.add(Class::Rejected("bad_date"));
-    rows.push(extra("projet-pilote-ia", "Pilote IA", &format!("{}-03-01", year), "12 000"));
+    rows.push(extra("projet-pilote-ia", "Pilote IA", &format!("{}-03-01", year), "12 k€"));
     counts.add(Class::Rejected("bad_number"));
     rows.push(extra("projet-sans-nom", "", &format!("{}-04-01", year), ""));
     counts.add(Class::Rejected("empty_field"));

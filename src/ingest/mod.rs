@@ -9,7 +9,9 @@ pub mod parse;
 pub mod read;
 pub mod reject;
 pub mod store;
+pub mod text;
 pub mod validate;
+pub mod warning;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -22,6 +24,7 @@ use parse::UserKey;
 use reject::FileLedger;
 use store::{EventStore, Events};
 use validate::{FileRead, Interner, UserCodes};
+pub use warning::Warning;
 
 /// The segment value of a user without a row in `users` or with an empty
 /// attribute.
@@ -37,6 +40,14 @@ pub struct Project {
     pub phase: Option<String>,
     pub launched_on: Option<i32>,
     pub annual_cost_eur: Option<f64>,
+}
+
+/// A catalog row that was rejected, by the id it carried: a `[[project]]`
+/// naming it is reported as this row, not as missing from the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectedProject {
+    pub id: String,
+    pub reject: RejectRow,
 }
 
 /// One usage event, packed in 24 bytes so that a hundred million fit in
@@ -128,6 +139,8 @@ pub struct Staging {
     pub assignments: Vec<Assignment>,
     pub latest_usage: Option<i64>,
     pub files_read: usize,
+    /// Usage rows rejected as `unknown_project`, per project id.
+    pub unknown_projects: FxHashMap<String, u64>,
 }
 
 /// Everything validated, ready for compute.
@@ -158,6 +171,9 @@ pub struct Dataset {
     pub rejects: Vec<RejectRow>,
     /// Latest date of each input's accepted rows (before the cut-off).
     pub latest: Vec<(InputKind, Option<i32>)>,
+    /// What the run goes on past but must say (SPEC section 1, "Loud, not
+    /// silent").
+    pub warnings: Vec<Warning>,
 }
 
 impl Dataset {
@@ -196,7 +212,9 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         assignments: Vec::new(),
         latest_usage: None,
         files_read: 0,
+        unknown_projects: FxHashMap::default(),
     };
+    let mut rejected_projects = Vec::new();
     let mut ledgers: Vec<FileLedger> = Vec::new();
     let mut catalog = Vec::new();
     let mut spans: FxHashMap<InputKind, Spans> = FxHashMap::default();
@@ -223,7 +241,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
                 ledger,
             };
             match spec.kind {
-                InputKind::Projects => validate::read_projects(&mut f, &mut catalog)?,
+                InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects)?,
                 InputKind::Users => validate::read_users(&mut f, &settings.segments, &mut stage)?,
                 InputKind::Usage => validate::read_usage(&mut f, &mut stage)?,
                 InputKind::Outcomes => validate::read_outcomes(&mut f, &mut stage)?,
@@ -237,9 +255,12 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
             stage.files_read += 1;
         }
     }
-    check_project_settings(settings, &catalog)?;
+    check_project_settings(settings, &catalog, &rejected_projects)?;
     let (month, as_of) = cut_off(settings, &stage, &report_tz)?;
-    finish(settings, stage, catalog, ledgers, &spans, &report_tz, month, as_of)
+    let unknown = std::mem::take(&mut stage.unknown_projects);
+    let mut ds = finish(settings, stage, catalog, ledgers, &spans, &report_tz, month, as_of)?;
+    ds.warnings = warning::collect(settings, &ds, &rejected_projects, &unknown);
+    Ok(ds)
 }
 
 /// Streamed, so a large export is never held in memory for its hash.
@@ -251,15 +272,29 @@ fn file_sha256(path: &std::path::Path) -> Result<String> {
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn check_project_settings(settings: &Settings, catalog: &[Project]) -> Result<()> {
+fn check_project_settings(settings: &Settings, catalog: &[Project], rejected: &[RejectedProject]) -> Result<()> {
     for p in &settings.projects {
-        if !catalog.iter().any(|c| c.id == p.id) {
-            return Err(Error::config(
-                &settings.config_path,
-                format!("[[project]] id = \"{}\" is not in the projects catalog", p.id),
-                Some("check the id against the projects input (ids are case-sensitive)"),
-            ));
+        if catalog.iter().any(|c| c.id == p.id) {
+            continue;
         }
+        if let Some(r) = rejected.iter().find(|r| r.id == p.id) {
+            let reject = &r.reject;
+            return Err(Error::Input {
+                file: reject.file.clone(),
+                column: Some(reject.column.clone()).filter(|c| !c.is_empty()),
+                row: Some(reject.row),
+                message: format!(
+                    "the catalog row of [[project]] id = \"{}\" is rejected ({}): {}",
+                    p.id, reject.reason, reject.message
+                ),
+                hint: Some("fix that row of the projects input; `jauge validate` lists every rejected row".to_owned()),
+            });
+        }
+        return Err(Error::config(
+            &settings.config_path,
+            format!("[[project]] id = \"{}\" is not in the projects catalog", p.id),
+            Some("check the id against the projects input (ids are case-sensitive)"),
+        ));
     }
     Ok(())
 }
@@ -344,6 +379,7 @@ fn finish(
         reconciliation,
         rejects,
         latest,
+        warnings: Vec::new(),
     })
 }
 
@@ -452,7 +488,7 @@ fn settle_assignments(assignments: &mut Vec<Assignment>, ledgers: &mut [FileLedg
             ledger.rejects.push(RejectRow {
                 input: ledger.counts.input.clone(),
                 file: ledger.counts.file.clone(),
-                row: a.row + 1,
+                row: a.row,
                 reason: reason.code().to_owned(),
                 column: "user_id".to_owned(),
                 message: reason.explain("user_id", &kept_day),
