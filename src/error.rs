@@ -26,20 +26,14 @@ pub enum Error {
     /// The command line asks for something impossible.
     #[error("{message}")]
     Usage { message: String, hint: Option<String> },
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The system's message is part of this one and not a source: the
+    /// error chain would print it twice.
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     /// The temporary folder where large usage inputs are spilled cannot be
     /// written.
-    #[error("{path}: cannot spill usage events to disk: {source}")]
-    Spill {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("{path}: cannot spill usage events to disk: {error}")]
+    Spill { path: String, error: std::io::Error },
     #[error("{context}: {source}")]
     Polars {
         context: String,
@@ -70,6 +64,7 @@ impl Error {
     pub fn hint(&self) -> Option<&str> {
         match self {
             Error::Config { hint, .. } | Error::Input { hint, .. } | Error::Usage { hint, .. } => hint.as_deref(),
+            Error::Io { .. } => Some("check that the file exists, is complete and may be read by this user"),
             Error::Spill { .. } => Some(
                 "large usage inputs are spilled to the temporary folder, about 24 bytes per event; \
                  set TMPDIR to a folder with room",
@@ -87,7 +82,7 @@ impl Error {
     }
 
     pub fn io(path: &Path, source: std::io::Error) -> Error {
-        Error::Io { path: path.display().to_string(), source }
+        Error::Io { path: path.display().to_string(), error: source }
     }
 
     pub fn polars(context: impl Into<String>, source: polars::error::PolarsError) -> Error {
@@ -96,3 +91,17 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_io_error_says_its_message_once_with_a_hint() {
+        let source = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        let err = Error::io(Path::new("usage.csv"), source);
+        assert!(err.hint().is_some());
+        let printed = format!("{:#}", anyhow::Error::from(err));
+        assert_eq!(printed, "usage.csv: permission denied");
+    }
+}

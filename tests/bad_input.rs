@@ -101,9 +101,12 @@ fn a_key_or_a_type_first_seen_late_in_ndjson_counts() {
             "{{\"project_id\":\"alpha\",\"user_id\":{user},\"occurred_at\":\"2026-09-30T10:00:00Z\",\"event\":\"visit\"}}\n"
         ));
         let value = if i < 100_040 { String::new() } else { ",\"value\":1.75".to_owned() };
-        outcomes.push_str(&format!("{{\"user_id\":{user},\"outcome\":\"employment\",\"occurred_on\":\"2026-09-30\"{value}}}\n"));
+        outcomes.push_str(&format!(
+            "{{\"user_id\":{user},\"outcome\":\"employment\",\"occurred_on\":\"2026-09-30\"{value}}}\n"
+        ));
     }
-    outcomes.push_str("{\"user_id\":1,\"outcome\":\"employment\",\"occurred_on\":\"2026-09-30\",\"value\":\"a lot\"}\n");
+    outcomes
+        .push_str("{\"user_id\":1,\"outcome\":\"employment\",\"occurred_on\":\"2026-09-30\",\"value\":\"a lot\"}\n");
     std::fs::write(dir.join("usage.ndjson"), usage).unwrap();
     std::fs::write(dir.join("outcomes.ndjson"), outcomes).unwrap();
     let (o, out) = run_in(&dir);
@@ -121,7 +124,11 @@ fn sentinel_dates_and_huge_numbers_reject_their_row_and_the_run_stays_small() {
     assert_eq!(month(&o), "2026-09");
     assert_eq!(
         rejects(&out, "usage.csv"),
-        [reject(3, "bad_timestamp", "occurred_at"), reject(4, "bad_timestamp", "occurred_at"), reject(5, "bad_timestamp", "occurred_at")]
+        [
+            reject(3, "bad_timestamp", "occurred_at"),
+            reject(4, "bad_timestamp", "occurred_at"),
+            reject(5, "bad_timestamp", "occurred_at")
+        ]
     );
     assert_eq!(
         rejects(&out, "outcomes.csv"),
@@ -281,7 +288,10 @@ fn an_unused_outcome_or_funnel_event_is_a_warning() {
     let (o, _) = run_in(&dir);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("warning: outcome \"training\" is configured, but no accepted outcome row carries it"), "{err}");
+    assert!(
+        err.contains("warning: outcome \"training\" is configured, but no accepted outcome row carries it"),
+        "{err}"
+    );
     assert!(err.contains("warning: funnel event \"signup\" of [[project]] id = \"alpha\""), "{err}");
     assert!(!err.contains("outcome \"employment\""), "{err}");
 }

@@ -1003,6 +1003,15 @@ mod tests {
     }
 
     #[test]
+    fn a_leap_second_reads_as_the_second_before() {
+        assert_eq!(
+            parse_timestamp("2016-12-31T23:59:60Z", false),
+            Ok(Stamp::Instant(micros(2016, 12, 31, 23, 59, 59, 0)))
+        );
+        assert_eq!(parse_timestamp("31/12/2016 23:59:60", true), Ok(Stamp::Local(micros(2016, 12, 31, 23, 59, 59, 0))));
+    }
+
+    #[test]
     fn french_numbers_take_groups_of_three_digits() {
         let ok = |s: &str| parse_number(s, true).unwrap();
         assert_eq!(ok("45 000,00"), 45_000.0);

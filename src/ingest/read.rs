@@ -542,6 +542,34 @@ pub fn check_columns(present: &[bool], required: &[&str], path: &Path, input: &s
 mod tests {
     use super::*;
 
+    /// The values of column `name` of a fixture, as `Field` reads them.
+    fn fixture_values(file: &str, name: &str) -> Vec<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/fixtures/bad").join(file);
+        let source = SourceFile { path, format: Format::Parquet };
+        let plan = ReadPlan { input: "outcomes", encoding: encoding_rs::UTF_8, wanted: vec![name.to_owned()] };
+        let mut out = Vec::new();
+        for_each_chunk(&source, &plan, |chunk| {
+            let field = chunk.field(name);
+            out.extend((0..chunk.height()).map(|i| format!("{:?}", field.get(i))));
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn parquet_decimals_read_exactly_and_other_columns_keep_their_types() {
+        // Written by pyarrow: decimal128(12, 2) values 45000.00, 1.25, null.
+        assert_eq!(
+            fixture_values("parquet/outcomes.parquet", "value"),
+            ["Text(\"45000.00\")", "Text(\"1.25\")", "Null"]
+        );
+        assert_eq!(fixture_values("parquet/outcomes.parquet", "user_id"), ["Int(5008)", "Int(5009)", "Int(5009)"]);
+        assert_eq!(fixture_values("parquet/usage.parquet", "user_id")[0], "Text(\"5008.0\")");
+        assert_eq!(fixture_values("parquet/users_bool.parquet", "user_id"), ["Bool(true)", "Bool(false)"]);
+        assert_eq!(fixture_values("parquet/users_struct.parquet", "user_id"), ["Nested", "Nested"]);
+    }
+
     #[test]
     fn decimals_are_written_exactly() {
         assert_eq!(decimal_text("4500000", 2), "45000.00");

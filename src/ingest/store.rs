@@ -184,7 +184,7 @@ fn part_path(dir: &Path, part: usize) -> PathBuf {
 }
 
 fn spill_error(path: &Path, source: std::io::Error) -> Error {
-    Error::Spill { path: path.display().to_string(), source }
+    Error::Spill { path: path.display().to_string(), error: source }
 }
 
 fn encode(row: &EventRow) -> [u8; ROW_BYTES] {
