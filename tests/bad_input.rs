@@ -295,3 +295,22 @@ fn an_unused_outcome_or_funnel_event_is_a_warning() {
     assert!(err.contains("warning: funnel event \"signup\" of [[project]] id = \"alpha\""), "{err}");
     assert!(!err.contains("outcome \"employment\""), "{err}");
 }
+
+#[test]
+fn a_renamed_column_that_is_missing_gets_the_rename_the_right_way_round() {
+    let dir = scratch("bad-rename");
+    copy_dir(&root().join("datasets/fixtures/bad/csv-records"), &dir);
+    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
+    let config = config.replace("[defaults]", "[inputs.columns.outcomes]\nuser_id = \"id_usager\"\n\n[defaults]");
+    std::fs::write(dir.join("jauge.toml"), config).unwrap();
+    let (o, _) = run_in(&dir);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("outcomes.csv, column `id_usager`: the required column `id_usager` is missing"), "{err}");
+    assert!(
+        err.contains(
+            "hint: the config maps user_id to `id_usager` ([inputs.columns.outcomes] user_id = \"id_usager\")"
+        ),
+        "{err}"
+    );
+}

@@ -91,38 +91,39 @@ impl CellRules<'_> {
         }
     }
 
-    fn resolve(&self, stamp: Stamp, column: &str, raw: &str) -> Result<i64, Failure> {
+    /// The instant of a parsed stamp, checked plausible; `raw` gives the
+    /// text for a reject, and is only called then (it may allocate).
+    fn resolve(&self, stamp: Stamp, column: &str, raw: impl Fn() -> String) -> Result<i64, Failure> {
         let us = match stamp {
             Stamp::Instant(us) => us,
             Stamp::Local(us) => {
                 // Far outside the plausible range the zone is not even asked.
                 if !(FIRST_DAY - 1..=LAST_DAY + 1).contains(&day_of_micros(us)) {
-                    return Err(fail(Reason::BadTimestamp, column, raw));
+                    return Err(fail(Reason::BadTimestamp, column, raw()));
                 }
-                self.source.from_local(us).map_err(|_| fail(Reason::NonexistentLocalTime, column, raw))?
+                self.source.from_local(us).map_err(|_| fail(Reason::NonexistentLocalTime, column, raw()))?
             }
         };
+        // Offsets are under a day: only a day next to the bounds needs the
+        // report zone's local date.
         let day = day_of_micros(us);
-        if !(FIRST_DAY - 1..=LAST_DAY + 1).contains(&day) || !plausible_day(self.report.local_day(us)) {
-            return Err(fail(Reason::BadTimestamp, column, raw));
-        }
-        Ok(us)
+        let plausible = (FIRST_DAY + 1..LAST_DAY).contains(&day)
+            || ((FIRST_DAY - 1..=LAST_DAY + 1).contains(&day) && plausible_day(self.report.local_day(us)));
+        if plausible { Ok(us) } else { Err(fail(Reason::BadTimestamp, column, raw())) }
     }
 
     /// A required timestamp, as µs since the epoch (UTC).
     pub fn instant(&self, value: Value<'_>, column: &str) -> Result<i64, Failure> {
         let raw = || value_text(value);
         match value {
-            Value::Instant(us) => self.resolve(Stamp::Instant(us), column, &raw()),
-            Value::Local(us) => self.resolve(Stamp::Local(us), column, &raw()),
-            Value::Day(d) if plausible_day(d) => {
-                self.resolve(Stamp::Local(i64::from(d) * MICROS_PER_DAY), column, &raw())
-            }
+            Value::Instant(us) => self.resolve(Stamp::Instant(us), column, raw),
+            Value::Local(us) => self.resolve(Stamp::Local(us), column, raw),
+            Value::Day(d) if plausible_day(d) => self.resolve(Stamp::Local(i64::from(d) * MICROS_PER_DAY), column, raw),
             Value::Text(_) | Value::Null => {
                 let s = required_text(value, column)?;
                 let stamp =
                     parse::parse_timestamp(&s, self.dmy).map_err(|_| fail(Reason::BadTimestamp, column, s.as_ref()))?;
-                self.resolve(stamp, column, &s)
+                self.resolve(stamp, column, || s.to_string())
             }
             _ => Err(fail(Reason::BadTimestamp, column, raw())),
         }
@@ -145,7 +146,7 @@ impl CellRules<'_> {
                     DateValue::Day(d) => d,
                     DateValue::Stamp(stamp) => {
                         let us = self
-                            .resolve(stamp, column, &s)
+                            .resolve(stamp, column, || s.to_string())
                             .map_err(|f| Failure { reason: date_reason(f.reason), ..f })?;
                         self.report.local_day(us)
                     }

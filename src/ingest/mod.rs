@@ -99,6 +99,7 @@ pub struct Assignment {
     seq: u32,
     file: usize,
     row: u64,
+    line: u64,
     record: String,
 }
 
@@ -106,7 +107,7 @@ impl Assignment {
     /// An accepted assignment as the tests of the impact family build them.
     #[cfg(test)]
     pub fn accepted(project: u32, user: u32, treatment: bool, day: i32) -> Assignment {
-        Assignment { project, user, treatment, day, seq: 0, file: 0, row: 0, record: String::new() }
+        Assignment { project, user, treatment, day, seq: 0, file: 0, row: 0, line: 0, record: String::new() }
     }
 }
 
@@ -169,6 +170,11 @@ pub struct Dataset {
     pub as_of: i32,
     pub reconciliation: Vec<Reconciliation>,
     pub rejects: Vec<RejectRow>,
+    /// The physical line where a rejected row starts, by file and row, where
+    /// it is not the row (CSV: the header and quoted newlines).
+    pub reject_lines: FxHashMap<(String, u64), u64>,
+    /// The rejected catalog rows that carried a readable id.
+    pub rejected_projects: Vec<RejectedProject>,
     /// Latest date of each input's accepted rows (before the cut-off).
     pub latest: Vec<(InputKind, Option<i32>)>,
     /// What the run goes on past but must say (SPEC section 1, "Loud, not
@@ -180,6 +186,11 @@ impl Dataset {
     pub fn project_code(&self, id: &str) -> Option<u32> {
         self.catalog.iter().position(|p| p.id == id).map(|i| i as u32)
     }
+    /// The physical line where a rejected row starts in its file.
+    pub fn reject_line(&self, reject: &RejectRow) -> u64 {
+        self.reject_lines.get(&(reject.file.clone(), reject.row)).copied().unwrap_or(reject.row)
+    }
+
     pub fn outcome_code(&self, name: &str) -> Option<u32> {
         self.outcome_names.iter().position(|o| o == name).map(|i| i as u32)
     }
@@ -260,6 +271,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
     let unknown = std::mem::take(&mut stage.unknown_projects);
     let mut ds = finish(settings, stage, catalog, ledgers, &spans, &report_tz, month, as_of)?;
     ds.warnings = warning::collect(settings, &ds, &rejected_projects, &unknown);
+    ds.rejected_projects = rejected_projects;
     Ok(ds)
 }
 
@@ -353,7 +365,11 @@ fn finish(
     }
     let mut rejects = Vec::new();
     let mut reconciliation = Vec::new();
+    let mut reject_lines = FxHashMap::default();
     for mut ledger in ledgers {
+        for (row, line) in ledger.lines.drain(..) {
+            reject_lines.insert((ledger.counts.file.clone(), row), line);
+        }
         let c = &mut ledger.counts;
         c.accepted = c.rows_read - c.rejected - c.duplicate - c.after_cutoff;
         reconciliation.push(ledger.counts);
@@ -378,6 +394,8 @@ fn finish(
         as_of,
         reconciliation,
         rejects,
+        reject_lines,
+        rejected_projects: Vec::new(),
         latest,
         warnings: Vec::new(),
     })
@@ -483,6 +501,7 @@ fn settle_assignments(assignments: &mut Vec<Assignment>, ledgers: &mut [FileLedg
         if kept.last().is_some_and(|k| (k.project, k.user) == (a.project, a.user)) {
             let ledger = &mut ledgers[a.file];
             ledger.counts.rejected += 1;
+            ledger.line(a.row, a.line);
             let reason = reject::Reason::DoubleAssignment;
             let kept_day = tz::format_day(kept.last().map_or(a.day, |k| k.day));
             ledger.rejects.push(RejectRow {

@@ -156,6 +156,14 @@ impl Chunk {
         }
     }
 
+    /// The physical line where record `i` starts (parquet: its row).
+    pub fn line(&self, i: usize) -> u64 {
+        match self {
+            Chunk::Frame { .. } => self.row(i),
+            Chunk::Text(t) => t.line(i),
+        }
+    }
+
     /// Why record `i` cannot be read at all, if so (`bad_record`).
     pub fn failure(&self, i: usize) -> Option<Failure> {
         match self {
@@ -201,6 +209,7 @@ pub fn for_each_chunk(
             let mut next_record = 1;
             text::for_each_block(&file.path, Records::Csv, text::BLOCK_BYTES, text::BLOCK_BYTES, |bytes, line| {
                 let mut block = text::decode(bytes, plan.encoding, &file.path, line, plan.input)?;
+                let first_line = if header.is_some() { line } else { line + 1 };
                 let names = match &header {
                     Some(names) => names,
                     None => {
@@ -211,7 +220,7 @@ pub fn for_each_chunk(
                         header.insert(text::csv_header(first, separator, &file.path)?)
                     }
                 };
-                let chunk = text::csv_chunk(block, names, separator, &plan.wanted, next_record);
+                let chunk = text::csv_chunk(block, names, separator, &plan.wanted, (next_record, first_line));
                 next_record += chunk.height() as u64;
                 each(&Chunk::Text(chunk))
             })
@@ -521,20 +530,29 @@ fn frame_record_json(df: &DataFrame, row: usize) -> String {
     out
 }
 
-/// The columns of `required` (source names) that no header or record of
-/// the file named: an input error.
-pub fn check_columns(present: &[bool], required: &[&str], path: &Path, input: &str) -> Result<()> {
-    let Some(column) = required.iter().zip(present).find(|(_, p)| !**p).map(|(c, _)| *c) else {
+/// The first required column that no header or record of the file named:
+/// an input error. `canonical` are the SPEC names of `sources`, the names
+/// the file must have.
+pub fn check_columns(present: &[bool], sources: &[&str], canonical: &[&str], path: &Path, input: &str) -> Result<()> {
+    let Some(k) = present.iter().position(|p| !p) else {
         return Ok(());
+    };
+    let (source, name) = (sources[k], canonical[k]);
+    let hint = if source == name {
+        format!(
+            "rename the column in the export, or map it in the config: [inputs.columns.{input}] {name} = \"<name in the file>\" (see docs/configuration.md)"
+        )
+    } else {
+        format!(
+            "the config maps {name} to `{source}` ([inputs.columns.{input}] {name} = \"{source}\"): check that name against the file's columns"
+        )
     };
     Err(Error::Input {
         file: path.display().to_string(),
-        column: Some(column.to_owned()),
+        column: Some(source.to_owned()),
         row: None,
-        message: format!("the required column `{column}` is missing"),
-        hint: Some(format!(
-            "rename the column in the export, or map it in the config: [inputs.columns.{input}] {column} = \"<name in the file>\" (see docs/configuration.md)"
-        )),
+        message: format!("the required column `{source}` is missing"),
+        hint: Some(hint),
     })
 }
 

@@ -116,6 +116,8 @@ pub struct Failure {
 pub struct FileLedger {
     pub counts: Reconciliation,
     pub rejects: Vec<RejectRow>,
+    /// The physical line of each reject, where it is not its `row`.
+    pub lines: Vec<(u64, u64)>,
 }
 
 impl FileLedger {
@@ -123,12 +125,21 @@ impl FileLedger {
         FileLedger {
             counts: Reconciliation { input: input.to_owned(), file, sha256, ..Reconciliation::default() },
             rejects: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Records that the row `row` starts on line `line`.
+    pub fn line(&mut self, row: u64, line: u64) {
+        if line != row {
+            self.lines.push((row, line));
         }
     }
 
     /// Records the rejection of record `i` of a chunk.
     pub fn reject(&mut self, chunk: &Chunk, i: usize, failure: Failure) {
         self.counts.rejected += 1;
+        self.line(chunk.row(i), chunk.line(i));
         self.rejects.push(RejectRow {
             input: self.counts.input.clone(),
             file: self.counts.file.clone(),

@@ -51,6 +51,8 @@ struct Record {
     /// The `row` of a reject: the 1-based record after the header (CSV) or
     /// the physical line (NDJSON).
     row: u64,
+    /// The physical line where the record starts.
+    line: u64,
     /// Why the record cannot be read at all (`bad_record`), if so.
     broken: Option<&'static str>,
 }
@@ -98,6 +100,10 @@ impl TextChunk {
 
     pub fn row(&self, i: usize) -> u64 {
         self.records[i].row
+    }
+
+    pub fn line(&self, i: usize) -> u64 {
+        self.records[i].line
     }
 
     pub fn failure(&self, i: usize) -> Option<Failure> {
@@ -399,9 +405,15 @@ pub fn csv_header(line: &str, separator: u8, path: &Path) -> Result<Vec<String>>
 }
 
 /// Reads a block of CSV records (after the header) into a chunk.
-/// `first_record` is the 1-based number of its first record; blank lines
-/// are no record.
-pub fn csv_chunk(block: String, header: &[String], separator: u8, wanted: &[String], first_record: u64) -> TextChunk {
+/// `first_record` and `first_line` are the 1-based number of its first
+/// record and its first line; blank lines are no record.
+pub fn csv_chunk(
+    block: String,
+    header: &[String],
+    separator: u8,
+    wanted: &[String],
+    (first_record, first_line): (u64, u64),
+) -> TextChunk {
     let slots: Vec<Option<usize>> = header.iter().map(|h| wanted.iter().position(|w| w == h)).collect();
     let mut chunk = TextChunk::new(block, wanted, Some(header.to_vec()), separator);
     for (slot, w) in wanted.iter().enumerate() {
@@ -412,9 +424,12 @@ pub fn csv_chunk(block: String, header: &[String], separator: u8, wanted: &[Stri
     let offset_of = |s: &str| (s.as_ptr() as usize - base) as u32;
     let mut rest: &str = &block;
     let mut row = first_record;
+    let mut next_line = first_line;
     while !rest.is_empty() {
         let (record, next) = split_record(rest);
         rest = next;
+        let at_line = next_line;
+        next_line += 1 + memchr::memchr_iter(b'\n', record.as_bytes()).count() as u64;
         let line = record.strip_suffix('\r').unwrap_or(record);
         if line.is_empty() {
             continue;
@@ -460,7 +475,8 @@ pub fn csv_chunk(block: String, header: &[String], separator: u8, wanted: &[Stri
         if broken.is_some() {
             chunk.cells[start..].fill(Cell::Null);
         }
-        chunk.records.push(Record { start: offset_of(line), end: offset_of(line) + line.len() as u32, row, broken });
+        let (start, end) = (offset_of(line), offset_of(line) + line.len() as u32);
+        chunk.records.push(Record { start, end, row, line: at_line, broken });
         row += 1;
     }
     chunk.block = block;
@@ -498,7 +514,8 @@ pub fn ndjson_chunk(block: String, wanted: &[String], first_line: u64) -> TextCh
             chunk.cells[start..].fill(Cell::Null);
         }
         let at = offset_of(trimmed);
-        chunk.records.push(Record { start: at, end: at + trimmed.len() as u32, row: first_line + k as u64, broken });
+        let line = first_line + k as u64;
+        chunk.records.push(Record { start: at, end: at + trimmed.len() as u32, row: line, line, broken });
     }
     chunk.block = block;
     chunk
@@ -519,7 +536,8 @@ fn read_object(
     let width = chunk.wanted.len();
     let mut seen = vec![false; width];
     for (key, raw) in members {
-        let Some(slot) = chunk.wanted.iter().position(|w| *w == key) else { continue };
+        // Keys are trimmed like CSV header names.
+        let Some(slot) = chunk.wanted.iter().position(|w| w == key.trim()) else { continue };
         if std::mem::replace(&mut seen[slot], true) {
             return Some("the record names a key twice");
         }
@@ -699,12 +717,14 @@ mod tests {
     fn csv_records_keep_quoted_newlines_and_doubled_quotes() {
         let header = vec!["id".to_owned(), "note".to_owned()];
         let body = &CSV["id,note\r\n".len()..];
-        let chunk = csv_chunk(body.to_owned(), &header, b',', &wanted(&["note", "id"]), 1);
+        let chunk = csv_chunk(body.to_owned(), &header, b',', &wanted(&["note", "id"]), (1, 2));
         assert_eq!(chunk.height(), 3);
         assert_eq!(chunk.value(0, 0), Value::Text("two\nlines"));
         assert_eq!(chunk.value(1, 0), Value::Text("a \"quote\""));
         assert_eq!(chunk.value(2, 1), Value::Text("3"));
         assert_eq!((chunk.row(0), chunk.row(2)), (1, 3));
+        // Record 2 starts on line 4: record 1 spans lines 2 and 3.
+        assert_eq!((chunk.line(0), chunk.line(1), chunk.line(2)), (2, 4, 5));
         assert!(chunk.failure(1).is_none());
         assert_eq!(chunk.record_json(1), r#"{"id":"2","note":"a \"quote\""}"#);
     }
@@ -712,7 +732,7 @@ mod tests {
     #[test]
     fn a_csv_record_of_the_wrong_width_or_an_open_quote_is_a_bad_record() {
         let header = vec!["a".to_owned(), "b".to_owned()];
-        let chunk = csv_chunk("1,2,3\n\n4\n5,6\n7,\"open\n8,9\n".to_owned(), &header, b',', &wanted(&["a"]), 1);
+        let chunk = csv_chunk("1,2,3\n\n4\n5,6\n7,\"open\n8,9\n".to_owned(), &header, b',', &wanted(&["a"]), (1, 2));
         let reasons: Vec<Option<Reason>> = (0..chunk.height()).map(|i| chunk.failure(i).map(|f| f.reason)).collect();
         // The blank line is no record; the open quote takes the rest.
         assert_eq!(reasons, [Some(Reason::BadRecord), Some(Reason::BadRecord), None, Some(Reason::BadRecord)]);

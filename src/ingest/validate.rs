@@ -57,12 +57,12 @@ impl<'a> FileRead<'a> {
             }
             records += chunk.height();
             if file.format != Format::Ndjson {
-                read::check_columns(&present, &names, &file.path, input)?;
+                read::check_columns(&present, &names, required, &file.path, input)?;
             }
             each(self, chunk)
         })?;
         if records > 0 {
-            read::check_columns(&present, &names, &file.path, input)?;
+            read::check_columns(&present, &names, required, &file.path, input)?;
         }
         Ok(())
     }
@@ -339,9 +339,9 @@ pub fn read_assignments(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
                 };
                 let day = f.rules.required_date(day.get(i), "assigned_on")?;
                 let user = t.users.code(user);
-                let (seq, file, row) = (t.assignments.len() as u32, t.files_read, chunk.row(i));
+                let (seq, file, row, line) = (t.assignments.len() as u32, t.files_read, chunk.row(i), chunk.line(i));
                 let record = chunk.record_json(i);
-                t.assignments.push(Assignment { project, user, treatment, day, seq, file, row, record });
+                t.assignments.push(Assignment { project, user, treatment, day, seq, file, row, line, record });
                 Ok(())
             });
             f.settle(chunk, i, result);
