@@ -139,7 +139,7 @@ impl TextChunk {
         let mut pairs: Vec<(Cow<'_, str>, String)> = Vec::new();
         match &self.header {
             Some(header) => {
-                let fields = split_csv_record(raw, self.separator);
+                let (fields, _) = split_csv_record(raw, self.separator);
                 for (k, field) in fields.into_iter().enumerate() {
                     let name =
                         header.get(k).map_or_else(|| Cow::Owned(format!("_{}", k + 1)), |h| Cow::Borrowed(h.as_str()));
@@ -300,16 +300,17 @@ pub fn decode(
 // ---------------------------------------------------------------------------
 // CSV
 
-/// The fields of one CSV record (without its line end), unquoted.
-pub fn split_csv_record(record: &str, separator: u8) -> Vec<Cow<'_, str>> {
+/// The fields of one CSV record (without its line end), unquoted, and
+/// whether a quote was left open.
+pub fn split_csv_record(record: &str, separator: u8) -> (Vec<Cow<'_, str>>, bool) {
     let mut fields = Vec::new();
     let mut rest = record;
     loop {
-        let (field, next, _) = csv_field(rest, separator);
+        let (field, next, open) = csv_field(rest, separator);
         fields.push(field);
         match next {
             Some(next) => rest = next,
-            None => return fields,
+            None => return (fields, open),
         }
     }
 }
@@ -370,18 +371,7 @@ fn csv_field(s: &str, separator: u8) -> (Cow<'_, str>, Option<&str>, bool) {
 
 /// The header's names, trimmed; a name given twice is an input error.
 pub fn csv_header(line: &str, separator: u8, path: &Path) -> Result<Vec<String>> {
-    let (_, _, open) = {
-        let mut rest = line;
-        let mut open = false;
-        loop {
-            let (_, next, o) = csv_field(rest, separator);
-            open |= o;
-            match next {
-                Some(n) => rest = n,
-                None => break ((), (), open),
-            }
-        }
-    };
+    let (names, open) = split_csv_record(line, separator);
     if open {
         return Err(input_error(
             path,
@@ -389,7 +379,7 @@ pub fn csv_header(line: &str, separator: u8, path: &Path) -> Result<Vec<String>>
             Some("fix the header row (line 1) of the file".to_owned()),
         ));
     }
-    let names: Vec<String> = split_csv_record(line, separator).into_iter().map(|n| n.trim().to_owned()).collect();
+    let names: Vec<String> = names.into_iter().map(|n| n.trim().to_owned()).collect();
     for (k, name) in names.iter().enumerate() {
         if !name.is_empty() && names[..k].contains(name) {
             return Err(Error::Input {
@@ -436,42 +426,8 @@ pub fn csv_chunk(
         }
         let start = chunk.cells.len();
         chunk.cells.extend(std::iter::repeat_n(Cell::Null, wanted.len()));
-        let mut fields = 0;
-        let mut open = false;
-        let mut remaining = line;
-        loop {
-            let (field, next, o) = csv_field(remaining, separator);
-            open |= o;
-            if let Some(Some(slot)) = slots.get(fields) {
-                chunk.cells[start + slot] = match field {
-                    Cow::Borrowed(t) => {
-                        let s = offset_of(t);
-                        Cell::Text { owned: false, start: s, end: s + t.len() as u32 }
-                    }
-                    Cow::Owned(t) => {
-                        let s = chunk.unescaped.len() as u32;
-                        chunk.unescaped.push_str(&t);
-                        Cell::Text { owned: true, start: s, end: chunk.unescaped.len() as u32 }
-                    }
-                };
-            }
-            fields += 1;
-            match next {
-                Some(n) => remaining = n,
-                None => break,
-            }
-        }
-        let broken = if open {
-            Some("a quote is not closed, so the rest of the file is one record")
-        } else if fields != header.len() {
-            Some(if fields > header.len() {
-                "the record has more fields than the header"
-            } else {
-                "the record has fewer fields than the header"
-            })
-        } else {
-            None
-        };
+        let (fields, open) = chunk.read_csv_fields(line, start, &slots, base);
+        let broken = csv_fault(open, fields, header.len());
         if broken.is_some() {
             chunk.cells[start..].fill(Cell::Null);
         }
@@ -481,6 +437,52 @@ pub fn csv_chunk(
     }
     chunk.block = block;
     chunk
+}
+
+impl TextChunk {
+    /// Fills the wanted cells of the record starting at cell `start` from
+    /// `line`, a slice of the block whose address is `base`; returns the
+    /// number of fields and whether a quote was left open.
+    fn read_csv_fields(&mut self, line: &str, start: usize, slots: &[Option<usize>], base: usize) -> (usize, bool) {
+        let mut fields = 0;
+        let mut open = false;
+        let mut remaining = line;
+        loop {
+            let (field, next, o) = csv_field(remaining, self.separator);
+            open |= o;
+            if let Some(Some(slot)) = slots.get(fields) {
+                self.cells[start + slot] = match field {
+                    Cow::Borrowed(t) => {
+                        let at = (t.as_ptr() as usize - base) as u32;
+                        Cell::Text { owned: false, start: at, end: at + t.len() as u32 }
+                    }
+                    Cow::Owned(t) => {
+                        let at = self.unescaped.len() as u32;
+                        self.unescaped.push_str(&t);
+                        Cell::Text { owned: true, start: at, end: self.unescaped.len() as u32 }
+                    }
+                };
+            }
+            fields += 1;
+            match next {
+                Some(n) => remaining = n,
+                None => return (fields, open),
+            }
+        }
+    }
+}
+
+/// Why a CSV record cannot be read, if so.
+fn csv_fault(open: bool, fields: usize, width: usize) -> Option<&'static str> {
+    if open {
+        Some("a quote is not closed, so the rest of the file is one record")
+    } else if fields > width {
+        Some("the record has more fields than the header")
+    } else if fields < width {
+        Some("the record has fewer fields than the header")
+    } else {
+        None
+    }
 }
 
 /// The first record of `s` (outside quotes, up to its newline, excluded)
