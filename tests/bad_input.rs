@@ -314,3 +314,25 @@ fn a_renamed_column_that_is_missing_gets_the_rename_the_right_way_round() {
         "{err}"
     );
 }
+
+#[test]
+fn a_segment_of_more_than_1000_values_is_an_input_error() {
+    let dir = scratch("bad-segment");
+    copy_dir(&root().join("datasets/fixtures/bad/csv-records"), &dir);
+    let users: String =
+        std::iter::once("user_id,region\n".to_owned()).chain((0..1001).map(|i| format!("{i},r{i}\n"))).collect();
+    std::fs::write(dir.join("users.csv"), users).unwrap();
+    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
+    let config = config
+        .replace("min_cell = 0", "min_cell = 0\nsegments = [\"region\"]")
+        .replace("outcomes = \"outcomes.csv\"", "outcomes = \"outcomes.csv\"\nusers = \"users.csv\"");
+    std::fs::write(dir.join("jauge.toml"), config).unwrap();
+    let (o, _) = run_in(&dir);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("users.csv, column `region`: the segment `region` has 1001 distinct values, more than 1000"),
+        "{err}"
+    );
+    assert!(err.contains("hint: a segment groups users"), "{err}");
+}

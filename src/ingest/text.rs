@@ -534,7 +534,9 @@ fn read_object(
     if !line.starts_with('{') || serde_json::from_str::<serde::de::IgnoredAny>(line).is_err() {
         return Some("the line is not a JSON object");
     }
-    let members = json_members(line)?;
+    let Some(members) = json_members(line) else {
+        return Some("the line is not a JSON object");
+    };
     let width = chunk.wanted.len();
     let mut seen = vec![false; width];
     for (key, raw) in members {
@@ -548,7 +550,9 @@ fn read_object(
         chunk.cells[start + slot] = match raw.as_bytes()[0] {
             b'"' if !raw.contains('\\') => Cell::Text { owned: false, start: s + 1, end: s + raw.len() as u32 - 1 },
             b'"' => {
-                let text: String = serde_json::from_str(raw).unwrap_or_default();
+                let Ok(text) = serde_json::from_str::<String>(raw) else {
+                    return Some("a text of the line is not valid JSON");
+                };
                 let at = chunk.unescaped.len() as u32;
                 chunk.unescaped.push_str(&text);
                 Cell::Text { owned: true, start: at, end: chunk.unescaped.len() as u32 }
@@ -751,9 +755,9 @@ mod tests {
 
     #[test]
     fn ndjson_values_keep_their_json_kind() {
-        let text = "{\"a\":\"x\\\"y\",\"b\":12,\"c\":true}\n\n{\"b\":1180591620717411303424,\"a\":{\"n\":[1]}}\n{\"a\":null}\nnot json\n{\"a\":1,\"a\":2}\n";
+        let text = "{\"a\":\"x\\\"y\",\"b\":12,\"c\":true}\n\n{\"b\":1180591620717411303424,\"a\":{\"n\":[1]}}\n{\"a\":null}\nnot json\n{\"a\":1,\"a\":2}\n{\"a\":\"\\ud83d\"}\n";
         let chunk = ndjson_chunk(text.to_owned(), &wanted(&["a", "b", "c"]), 1);
-        assert_eq!(chunk.height(), 5);
+        assert_eq!(chunk.height(), 6);
         assert_eq!(chunk.value(0, 0), Value::Text("x\"y"));
         assert_eq!(chunk.value(0, 1), Value::Number("12"));
         assert_eq!(chunk.value(0, 2), Value::Bool(true));
@@ -765,6 +769,8 @@ mod tests {
         assert_eq!(chunk.value(2, 0), Value::Null);
         assert_eq!(chunk.failure(3).map(|f| f.reason), Some(Reason::BadRecord));
         assert_eq!(chunk.failure(4).map(|f| f.reason), Some(Reason::BadRecord));
+        // A lone surrogate is no text: the record is bad, not empty.
+        assert_eq!(chunk.failure(5).map(|f| f.reason), Some(Reason::BadRecord));
         assert!(chunk.has_column("a") && chunk.has_column("b") && chunk.has_column("c"));
         assert_eq!(chunk.record_json(1), r#"{"b":"1180591620717411303424","a":"{\"n\":[1]}"}"#);
     }
