@@ -5,7 +5,8 @@
 //! rows counted exactly.
 //!
 //! 64 cases with a fixed seed in CI; `PROPTEST_CASES=20000 cargo test
-//! --release --test fuzz_readers` runs longer.
+//! --release --test fuzz_readers` runs longer, `JAUGE_FUZZ_SEED=N` with
+//! another seed.
 
 use std::path::Path;
 
@@ -245,12 +246,18 @@ fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64)
 }
 
+/// CI's seed is 14; `JAUGE_FUZZ_SEED` explores others.
+fn seed() -> u64 {
+    std::env::var("JAUGE_FUZZ_SEED").ok().and_then(|c| c.parse().ok()).unwrap_or(14)
+}
+
 proptest! {
-    // A fixed seed keeps CI reproducible; PROPTEST_CASES runs longer.
+    // A fixed seed keeps CI reproducible; PROPTEST_CASES runs longer, and
+    // JAUGE_FUZZ_SEED elsewhere.
     #![proptest_config(ProptestConfig {
         cases: cases(),
         failure_persistence: None,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(14),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed()),
         ..ProptestConfig::default()
     })]
 

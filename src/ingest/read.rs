@@ -487,12 +487,19 @@ impl<'a> Field<'a> {
                 values.get(row).map(|v| if *utc { Value::Instant(micros(v)) } else { Value::Local(micros(v)) })
             }
             Field::Day(ca) => ca.get(row).map(Value::Day),
-            Field::Nested(column) => column.get(row).ok().filter(|v| !v.is_null()).map(|_| Value::Nested),
+            Field::Nested(column) => nested(column, row),
             Field::Cells { chunk, slot } => Some(chunk.value(row, *slot)),
             Field::Absent => None,
         };
         value.unwrap_or(Value::Null)
     }
+}
+
+/// A row of a column without a scalar reading: kept out of `Field::get`,
+/// which stays small enough to inline in the validation loop.
+#[cold]
+fn nested(column: &Column, row: usize) -> Option<Value<'static>> {
+    column.get(row).ok().filter(|v| !v.is_null()).map(|_| Value::Nested)
 }
 
 /// A value's text for the rejects' `record` and messages.

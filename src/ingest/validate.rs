@@ -80,6 +80,7 @@ impl<'a> FileRead<'a> {
 
 /// The row's own failure when it cannot be read as a record at all, else
 /// what `check` finds.
+#[inline]
 fn check_row(
     chunk: &Chunk,
     i: usize,
