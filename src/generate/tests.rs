@@ -132,19 +132,8 @@ fn every_reject_reason_and_bucket_is_planted() {
             reasons.insert(reason.clone());
         }
     }
-    for reason in [
-        "empty_field",
-        "bad_timestamp",
-        "nonexistent_local_time",
-        "bad_date",
-        "bad_number",
-        "bad_id",
-        "unknown_project",
-        "bad_arm",
-        "duplicate_key",
-        "double_assignment",
-    ] {
-        assert!(reasons.contains(reason), "no {reason}");
+    for reason in crate::ingest::reject::Reason::ALL {
+        assert!(reasons.contains(reason.code()), "no {}", reason.code());
     }
     for input in ["usage", "outcomes"] {
         assert!(totals[input]["duplicate"].as_u64().unwrap() > 0, "{input}");
