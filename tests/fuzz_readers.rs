@@ -266,9 +266,11 @@ proptest! {
         usage in proptest::collection::vec(usage_file(), 1..3),
         outcomes in csv_text(&["user_id", "outcome", "occurred_on", "value"]),
         users in csv_text(&["user_id", "region"]),
+        latin in proptest::bool::ANY,
     ) {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("jauge.toml"), CONFIG).unwrap();
+        let encoding = if latin { "\n[inputs.encoding]\nusage = \"windows-1252\"\n" } else { "" };
+        std::fs::write(dir.path().join("jauge.toml"), CONFIG.replace("\n[defaults]", &format!("{encoding}\n[defaults]"))).unwrap();
         std::fs::write(dir.path().join("projects.csv"), "project_id,name\nalpha,Alpha\n").unwrap();
         std::fs::write(dir.path().join("outcomes.csv"), outcomes).unwrap();
         std::fs::write(dir.path().join("users.csv"), users).unwrap();

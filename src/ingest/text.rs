@@ -280,7 +280,11 @@ pub fn decode(
         })?
     } else {
         let mut decoder = encoding.new_decoder_without_bom_handling();
-        let mut out = String::with_capacity(bytes.len() + bytes.len() / 2 + 16);
+        // The decoder writes into the room it is given, never more.
+        let room = decoder.max_utf8_buffer_length_without_replacement(bytes.len());
+        let mut out = String::with_capacity(room.ok_or_else(|| {
+            input_error(path, "is too large to decode".to_owned(), Some("split the file into smaller ones".to_owned()))
+        })?);
         let (result, read) = decoder.decode_to_string_without_replacement(&bytes, &mut out, true);
         match result {
             encoding_rs::DecoderResult::InputEmpty => {}
@@ -783,6 +787,9 @@ mod tests {
         assert!(err.hint().unwrap().contains("[inputs.encoding] projects"), "{err:?}");
         let text = decode(b"\xe9t\xe9;45\xa0000,00".to_vec(), encoding_rs::WINDOWS_1252, Path::new("p.csv"), 1, "p");
         assert_eq!(text.unwrap(), "été;45\u{a0}000,00");
+        // Each byte 0x80 is a three-byte € in UTF-8.
+        let euros = decode(vec![0x80; 1000], encoding_rs::WINDOWS_1252, Path::new("p.csv"), 1, "p");
+        assert_eq!(euros.unwrap(), "€".repeat(1000));
         let bom = decode(b"\xef\xbb\xbfid\n".to_vec(), encoding_rs::UTF_8, Path::new("p.csv"), 1, "p");
         assert_eq!(bom.unwrap(), "id\n");
     }
