@@ -375,6 +375,14 @@ fn csv_field(s: &str, separator: u8) -> (Cow<'_, str>, Option<&str>, bool) {
 
 /// The header's names, trimmed; a name given twice is an input error.
 pub fn csv_header(line: &str, separator: u8, path: &Path) -> Result<Vec<String>> {
+    if line.contains('\r') {
+        return Err(input_error(
+            path,
+            "its lines end with a carriage return alone (the old Mac format), so its records cannot be told apart"
+                .to_owned(),
+            Some("save the file again as \"CSV UTF-8\" or with Windows or Unix line ends".to_owned()),
+        ));
+    }
     let (names, open) = split_csv_record(line, separator);
     if open {
         return Err(input_error(
@@ -755,6 +763,8 @@ mod tests {
         let err = csv_header("user_id;event;user_id", b';', Path::new("u.csv")).unwrap_err();
         assert!(err.to_string().contains("`user_id` twice"), "{err}");
         assert_eq!(csv_header(" a ;\"b\";", b';', Path::new("u.csv")).unwrap(), ["a", "b", ""]);
+        let err = csv_header("a;b\r1;2\r", b';', Path::new("u.csv")).unwrap_err();
+        assert!(err.to_string().contains("carriage return alone"), "{err}");
     }
 
     #[test]
