@@ -129,3 +129,17 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_io_error_says_its_message_once_with_a_hint() {
+        let source = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        let err = Error::io(Path::new("usage.csv"), source);
+        assert!(err.hint().is_some());
+        let printed = format!("{:#}", anyhow::Error::from(err));
+        assert_eq!(printed, "usage.csv: permission denied");
+    }
+}

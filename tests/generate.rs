@@ -88,6 +88,9 @@ fn validation_recovers_every_planted_count() {
             assert_eq!(found as u64, n.as_u64().unwrap(), "{file}: {reason}");
         }
     }
+    for reason in jauge::ingest::reject::Reason::ALL {
+        assert!((0..rejects.height()).any(|i| reasons.get(i) == Some(reason.code())), "no {} planted", reason.code());
+    }
 }
 
 /// Each trial's primary endpoint: the planted difference lies in the

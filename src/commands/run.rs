@@ -25,6 +25,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let early = named.as_deref().map(|out| OutputFolder::create(out, Marker::Report)).transpose()?;
     let mut stages = Stages::new(v);
     let ds = super::load(&settings, &mut stages, "loading and validating the inputs")?;
+    ds.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings))?;
     let outages = quality::outages(&tables.kpis);
     let suppressed =

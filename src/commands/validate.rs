@@ -23,6 +23,7 @@ const EXAMPLES: usize = 3;
 pub fn validate(args: &ValidateArgs, v: Verbosity) -> Result<()> {
     let settings = Settings::load(&args.source)?;
     let ds = super::load(&settings, &mut Stages::new(v), "validating the inputs")?;
+    ds.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     print!("{}", summary(&ds));
     if let Some(path) = &args.rejects {
         folder::replace_file(path, &rejects_csv::render(&ds.rejects, source_line), true)?;

@@ -10,7 +10,9 @@ pub mod previous;
 pub mod read;
 pub mod reject;
 pub mod store;
+pub mod text;
 pub mod validate;
+pub mod warning;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -23,6 +25,7 @@ use parse::UserKey;
 use reject::FileLedger;
 use store::{EventStore, Events};
 use validate::{FileRead, Interner, UserCodes};
+pub use warning::Warning;
 
 /// The segment value of a user without a row in `users` or with an empty
 /// attribute.
@@ -38,6 +41,14 @@ pub struct Project {
     pub phase: Option<String>,
     pub launched_on: Option<i32>,
     pub annual_cost_eur: Option<f64>,
+}
+
+/// A catalog row that was rejected, by the id it carried: a `[[project]]`
+/// naming it is reported as this row, not as missing from the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectedProject {
+    pub id: String,
+    pub reject: RejectRow,
 }
 
 /// One usage event, packed in 24 bytes so that a hundred million fit in
@@ -89,6 +100,7 @@ pub struct Assignment {
     seq: u32,
     file: usize,
     row: u64,
+    line: u64,
     record: String,
 }
 
@@ -96,7 +108,7 @@ impl Assignment {
     /// An accepted assignment as the tests of the impact family build them.
     #[cfg(test)]
     pub fn accepted(project: u32, user: u32, treatment: bool, day: i32) -> Assignment {
-        Assignment { project, user, treatment, day, seq: 0, file: 0, row: 0, record: String::new() }
+        Assignment { project, user, treatment, day, seq: 0, file: 0, row: 0, line: 0, record: String::new() }
     }
 }
 
@@ -129,6 +141,8 @@ pub struct Staging {
     pub assignments: Vec<Assignment>,
     pub latest_usage: Option<i64>,
     pub files_read: usize,
+    /// Usage rows rejected as `unknown_project`, per project id.
+    pub unknown_projects: FxHashMap<String, u64>,
 }
 
 /// Everything validated, ready for compute.
@@ -157,14 +171,27 @@ pub struct Dataset {
     pub as_of: i32,
     pub reconciliation: Vec<Reconciliation>,
     pub rejects: Vec<RejectRow>,
+    /// The physical line where a rejected row starts, by file and row, where
+    /// it is not the row (CSV: the header and quoted newlines).
+    pub reject_lines: FxHashMap<(String, u64), u64>,
+    /// The rejected catalog rows that carried a readable id.
+    pub rejected_projects: Vec<RejectedProject>,
     /// Latest date of each input's accepted rows (before the cut-off).
     pub latest: Vec<(InputKind, Option<i32>)>,
+    /// What the run goes on past but must say (SPEC section 1, "Loud, not
+    /// silent").
+    pub warnings: Vec<Warning>,
 }
 
 impl Dataset {
     pub fn project_code(&self, id: &str) -> Option<u32> {
         self.catalog.iter().position(|p| p.id == id).map(|i| i as u32)
     }
+    /// The physical line where a rejected row starts in its file.
+    pub fn reject_line(&self, reject: &RejectRow) -> u64 {
+        self.reject_lines.get(&(reject.file.clone(), reject.row)).copied().unwrap_or(reject.row)
+    }
+
     pub fn outcome_code(&self, name: &str) -> Option<u32> {
         self.outcome_names.iter().position(|o| o == name).map(|i| i as u32)
     }
@@ -197,7 +224,9 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         assignments: Vec::new(),
         latest_usage: None,
         files_read: 0,
+        unknown_projects: FxHashMap::default(),
     };
+    let mut rejected_projects = Vec::new();
     let mut ledgers: Vec<FileLedger> = Vec::new();
     let mut catalog = Vec::new();
     let mut spans: FxHashMap<InputKind, Spans> = FxHashMap::default();
@@ -224,7 +253,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
                 ledger,
             };
             match spec.kind {
-                InputKind::Projects => validate::read_projects(&mut f, &mut catalog)?,
+                InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects)?,
                 InputKind::Users => validate::read_users(&mut f, &settings.segments, &mut stage)?,
                 InputKind::Usage => validate::read_usage(&mut f, &mut stage)?,
                 InputKind::Outcomes => validate::read_outcomes(&mut f, &mut stage)?,
@@ -247,9 +276,13 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
             stage.files_read += 1;
         }
     }
-    check_project_settings(settings, &catalog)?;
+    check_project_settings(settings, &catalog, &rejected_projects)?;
     let (month, as_of) = cut_off(settings, &stage, &report_tz)?;
-    finish(settings, stage, catalog, ledgers, &spans, &report_tz, month, as_of)
+    let unknown = std::mem::take(&mut stage.unknown_projects);
+    let mut ds = finish(settings, stage, catalog, ledgers, &spans, &report_tz, month, as_of)?;
+    ds.warnings = warning::collect(settings, &ds, &rejected_projects, &unknown);
+    ds.rejected_projects = rejected_projects;
+    Ok(ds)
 }
 
 /// Streamed, so a large export is never held in memory for its hash.
@@ -261,15 +294,29 @@ fn file_sha256(path: &std::path::Path) -> Result<String> {
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn check_project_settings(settings: &Settings, catalog: &[Project]) -> Result<()> {
+fn check_project_settings(settings: &Settings, catalog: &[Project], rejected: &[RejectedProject]) -> Result<()> {
     for p in &settings.projects {
-        if !catalog.iter().any(|c| c.id == p.id) {
-            return Err(Error::config(
-                &settings.config_path,
-                format!("[[project]] id = \"{}\" is not in the projects catalog", p.id),
-                Some("check the id against the projects input (ids are case-sensitive)"),
-            ));
+        if catalog.iter().any(|c| c.id == p.id) {
+            continue;
         }
+        if let Some(r) = rejected.iter().find(|r| r.id == p.id) {
+            let reject = &r.reject;
+            return Err(Error::Input {
+                file: reject.file.clone(),
+                column: Some(reject.column.clone()).filter(|c| !c.is_empty()),
+                row: Some(reject.row),
+                message: format!(
+                    "the catalog row of [[project]] id = \"{}\" is rejected ({}): {}",
+                    p.id, reject.reason, reject.message
+                ),
+                hint: Some("fix that row of the projects input; `jauge validate` lists every rejected row".to_owned()),
+            });
+        }
+        return Err(Error::config(
+            &settings.config_path,
+            format!("[[project]] id = \"{}\" is not in the projects catalog", p.id),
+            Some("check the id against the projects input (ids are case-sensitive)"),
+        ));
     }
     Ok(())
 }
@@ -328,7 +375,11 @@ fn finish(
     }
     let mut rejects = Vec::new();
     let mut reconciliation = Vec::new();
+    let mut reject_lines = FxHashMap::default();
     for mut ledger in ledgers {
+        for (row, line) in ledger.lines.drain(..) {
+            reject_lines.insert((ledger.counts.file.clone(), row), line);
+        }
         let c = &mut ledger.counts;
         c.accepted = c.rows_read - c.rejected - c.duplicate - c.after_cutoff;
         reconciliation.push(ledger.counts);
@@ -353,7 +404,10 @@ fn finish(
         as_of,
         reconciliation,
         rejects,
+        reject_lines,
+        rejected_projects: Vec::new(),
         latest,
+        warnings: Vec::new(),
     })
 }
 
@@ -457,12 +511,13 @@ fn settle_assignments(assignments: &mut Vec<Assignment>, ledgers: &mut [FileLedg
         if kept.last().is_some_and(|k| (k.project, k.user) == (a.project, a.user)) {
             let ledger = &mut ledgers[a.file];
             ledger.counts.rejected += 1;
+            ledger.line(a.row, a.line);
             let reason = reject::Reason::DoubleAssignment;
             let kept_day = tz::format_day(kept.last().map_or(a.day, |k| k.day));
             ledger.rejects.push(RejectRow {
                 input: ledger.counts.input.clone(),
                 file: ledger.counts.file.clone(),
-                row: a.row + 1,
+                row: a.row,
                 reason: reason.code().to_owned(),
                 column: "user_id".to_owned(),
                 message: reason.explain("user_id", &kept_day),

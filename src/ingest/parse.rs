@@ -136,12 +136,12 @@ fn parse_time(t: &[u8], iso: bool) -> Option<(i64, Option<i64>)> {
     let mut micros = 0;
     if t.get(i) == Some(&b':') {
         second = two(t, i + 1)?;
-        // A leap second (:60) is rejected like minute 60: µs counts since
-        // the epoch (POSIX time) have no room for it, and no export of
-        // ours writes one.
-        if second > 59 {
+        // A leap second (:60) reads as :59: µs counts since the epoch
+        // (POSIX time) have no room for it, and it belongs to that minute.
+        if second > 60 {
             return None;
         }
+        second = second.min(59);
         i += 3;
         if iso && t.get(i) == Some(&b'.') {
             i += 1;
@@ -198,8 +198,8 @@ fn parse_time(t: &[u8], iso: bool) -> Option<(i64, Option<i64>)> {
 ///   offset.
 ///
 /// Everything else is a [`BadValue`] (`bad_timestamp`): a day that does not
-/// exist (2026-02-30, month 13), hour 24, minute or second 60 (no leap
-/// second), an offset not written `±HH:MM` (`+0200`, `+02`), one-digit
+/// exist (2026-02-30, month 13), hour 24, minute 60, second 61 (a leap
+/// second `:60` reads as `:59`), an offset not written `±HH:MM` (`+0200`, `+02`), one-digit
 /// fields, surrounding text. With an offset the result is a
 /// [`Stamp::Instant`], without one a [`Stamp::Local`].
 ///
@@ -311,9 +311,11 @@ fn scan_number(b: &[u8], comma: bool) -> Option<NumberParts<'_>> {
 /// Parses a number field (already trimmed): an optional sign, digits, an
 /// optional fraction, an optional exponent (`1e3`, `2.5E-2`); `.5` and `5.`
 /// are accepted. When `decimal_comma` (semicolon-separated CSV), the single
-/// separator may be `,` (`1234,5`) as well as `.`; otherwise `,` is a
-/// [`BadValue`]. No thousands separator of any kind (`1 234`, `1.234,5`,
-/// `1,234.5` are rejected), no `NaN`/`inf`, no hexadecimal; a value beyond
+/// separator may be `,` (`1234,5`) as well as `.`, and the integer part
+/// may be written in groups of three digits separated by a space, U+00A0 or
+/// U+202F (`45 000,00`), as French spreadsheets write it; otherwise `,` is
+/// a [`BadValue`] and no thousands separator of any kind is read (`1 234`,
+/// `1.234,5`, `1,234.5` are rejected). No `NaN`/`inf`, no hexadecimal; a value beyond
 /// the f64 range (`1e400`) is rejected, one below it (`1e-400`) reads as 0.
 /// `-0` reads as `0.0` so that it prints and sums like 0.
 ///
@@ -322,6 +324,9 @@ fn scan_number(b: &[u8], comma: bool) -> Option<NumberParts<'_>> {
 /// the f64 range.
 #[inline]
 pub fn parse_number(s: &str, decimal_comma: bool) -> Result<f64, BadValue> {
+    if decimal_comma && s.contains(is_group_separator) {
+        return parse_number(&ungrouped(s).ok_or(BadValue)?, true);
+    }
     let b = s.as_bytes();
     let parts = scan_number(b, decimal_comma).ok_or(BadValue)?;
     // The scan admits only what Rust's float parser reads the same way (it
@@ -338,6 +343,34 @@ pub fn parse_number(s: &str, decimal_comma: bool) -> Result<f64, BadValue> {
         return Err(BadValue);
     }
     Ok(if value == 0.0 { 0.0 } else { value })
+}
+
+fn is_group_separator(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}')
+}
+
+/// `s` without its thousands separators, when its integer part is written
+/// in groups of three digits (the first of one to three) separated by one
+/// of them; `None` otherwise.
+fn ungrouped(s: &str) -> Option<String> {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let sign = &s[..s.len() - body.len()];
+    let int_end = body.find(|c: char| !c.is_ascii_digit() && !is_group_separator(c)).unwrap_or(body.len());
+    let (int, rest) = body.split_at(int_end);
+    if rest.contains(is_group_separator) {
+        return None;
+    }
+    let mut groups = int.split(is_group_separator);
+    let first = groups.next()?;
+    if !(1..=3).contains(&first.len()) || !groups.all(|g| g.len() == 3) {
+        return None;
+    }
+    Some(format!("{sign}{}{rest}", int.replace(is_group_separator, "")))
+}
+
+/// Whether `s` is a decimal number `[+-]digits[.digits][(e|E)[+-]digits]`.
+pub fn is_number(s: &str) -> bool {
+    scan_number(s.as_bytes(), false).is_some()
 }
 
 /// Clinger's fast path (Clinger 1990, "How to read floating point numbers
@@ -772,8 +805,8 @@ mod tests {
             "2026-10-01T24:00",
             "2026-10-01T24:00:00Z",
             "2026-10-01T10:60",
-            "2026-10-01T10:00:60",
-            "2026-10-01T10:00:60Z",
+            "2026-10-01T10:00:61",
+            "2026-10-01T10:00:61Z",
             "2026-1-01",
             "2026-01-1",
             "26-01-01T10:00",
@@ -915,7 +948,7 @@ mod tests {
         let long = format!("{},5", "1".repeat(100));
         assert_eq!(ok(&long), format!("{}.5", "1".repeat(100)).parse::<f64>().unwrap());
         assert_eq!(parse_number("1234,5", false), Err(BadValue));
-        for bad in ["1.234,5", "1,234.5", "1,234,5", "1,,5", "1 234,5", ","] {
+        for bad in ["1.234,5", "1,234.5", "1,234,5", "1,,5", ","] {
             assert_eq!(parse_number(bad, true), Err(BadValue), "{bad}");
         }
     }
@@ -962,9 +995,33 @@ mod tests {
         ] {
             assert_eq!(parse_number(bad, false), Err(BadValue), "{bad:?}");
         }
-        for bad in ["NaN", "inf", "1e400", "1 234", "1 234,5", "1\u{202f}234,5"] {
+        for bad in
+            ["NaN", "inf", "1e400", "1 23", "12 3456", "1  234", " 234", "1 234 ", "1,5 0", "1e 3", "1 2,5", "1234 567"]
+        {
             assert_eq!(parse_number(bad, true), Err(BadValue), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_leap_second_reads_as_the_second_before() {
+        assert_eq!(
+            parse_timestamp("2016-12-31T23:59:60Z", false),
+            Ok(Stamp::Instant(micros(2016, 12, 31, 23, 59, 59, 0)))
+        );
+        assert_eq!(parse_timestamp("31/12/2016 23:59:60", true), Ok(Stamp::Local(micros(2016, 12, 31, 23, 59, 59, 0))));
+    }
+
+    #[test]
+    fn french_numbers_take_groups_of_three_digits() {
+        let ok = |s: &str| parse_number(s, true).unwrap();
+        assert_eq!(ok("45 000,00"), 45_000.0);
+        assert_eq!(ok("45\u{a0}000,00"), 45_000.0);
+        assert_eq!(ok("1\u{202f}234\u{202f}567,5"), 1_234_567.5);
+        assert_eq!(ok("-120 000"), -120_000.0);
+        assert_eq!(ok("999"), 999.0);
+        // A comma CSV reads no separator.
+        assert_eq!(parse_number("45 000,00", false), Err(BadValue));
+        assert_eq!(parse_number("45 000.00", false), Err(BadValue));
     }
 
     #[test]

@@ -1,19 +1,23 @@
-//! Finding an input's files and reading them into polars frames, chunk by
-//! chunk, with a typed view of each cell.
+//! Finding an input's files and reading them chunk by chunk, with a typed
+//! view of each cell: parquet through polars (columns keep their physical
+//! types), CSV and NDJSON through jauge's own readers in `text` (every field
+//! keeps the text it was written with).
 //!
-//! Not responsible for deciding whether a value is valid: `validate` does
-//! that with the parsers of `parse`.
+//! Not responsible for deciding whether a value is valid: `cells` does that
+//! with the parsers of `parse`.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Read};
-use std::num::NonZeroUsize;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use super::reject::Failure;
+use super::text::{self, Records, TextChunk};
 use crate::error::{Error, Result};
 
-/// Rows per chunk: bounds the memory of one read whatever the file's size.
+/// Rows per parquet chunk: bounds the memory of one read whatever the
+/// file's size.
 pub const CHUNK_ROWS: usize = 2_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,15 +45,36 @@ pub struct SourceFile {
     pub format: Format,
 }
 
+/// How to read the files of one input.
+pub struct ReadPlan<'a> {
+    /// The input's name, for hints.
+    pub input: &'a str,
+    /// CSV only.
+    pub encoding: &'static encoding_rs::Encoding,
+    /// Source names of the columns the input uses.
+    pub wanted: Vec<String>,
+}
+
 /// The files a path or glob names, in byte order of their paths.
 pub fn discover(pattern: &Path, input: &str) -> Result<Vec<SourceFile>> {
     let text = pattern.to_string_lossy();
     let paths = if text.contains(['*', '?', '[']) {
-        let mut paths: Vec<PathBuf> = glob::glob(&text)
-            .map_err(|e| input_error(pattern, format!("`{text}` is not a valid glob: {e}"), None))?
-            .filter_map(std::result::Result::ok)
-            .filter(|p| p.is_file())
-            .collect();
+        let mut paths = Vec::new();
+        let matches =
+            glob::glob(&text).map_err(|e| input_error(pattern, format!("`{text}` is not a valid glob: {e}"), None))?;
+        for path in matches.filter_map(std::result::Result::ok) {
+            let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+            if is_link && !path.exists() {
+                return Err(input_error(
+                    &path,
+                    "is a link to a file that does not exist".to_owned(),
+                    Some(format!("remove the link or restore its target; it matches inputs.{input} in the config")),
+                ));
+            }
+            if path.is_file() {
+                paths.push(path);
+            }
+        }
         paths.sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
         if paths.is_empty() {
             return Err(input_error(
@@ -90,7 +115,7 @@ fn detect_format(path: &Path) -> Result<Format> {
 fn detect_separator(path: &Path) -> Result<u8> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut header = Vec::new();
-    BufReader::new(file).read_until(b'\n', &mut header).map_err(|e| Error::io(path, e))?;
+    BufReader::new(file).take(1 << 20).read_until(b'\n', &mut header).map_err(|e| Error::io(path, e))?;
     let count = |c: u8| header.iter().filter(|b| **b == c).count();
     Ok(if count(b';') > count(b',') { b';' } else { b',' })
 }
@@ -99,164 +124,264 @@ pub fn input_error(path: &Path, message: String, hint: Option<String>) -> Error 
     Error::Input { file: path.display().to_string(), column: None, row: None, message, hint }
 }
 
-fn read_error(path: &Path, e: PolarsError) -> Error {
+/// A parquet file polars cannot read: said in the analyst's words, since
+/// the library's message names its internals.
+fn parquet_error(path: &Path) -> Error {
     input_error(
         path,
-        format!("cannot be read: {e}"),
-        Some("check that the file is complete and in the format its extension says".to_owned()),
+        "cannot be read as parquet: the file is truncated or corrupt".to_owned(),
+        Some("export the file again; a parquet file is only complete once its export has finished".to_owned()),
     )
 }
 
-/// Calls `each` with consecutive chunks of the file and the 0-based index of
-/// their first row.
-pub fn for_each_chunk(file: &SourceFile, mut each: impl FnMut(DataFrame, usize) -> Result<()>) -> Result<()> {
-    match file.format {
-        Format::Parquet => {
-            let rows = {
-                let f = File::open(&file.path).map_err(|e| Error::io(&file.path, e))?;
-                ParquetReader::new(f).num_rows().map_err(|e| read_error(&file.path, e))?
-            };
-            let mut offset = 0;
-            while offset < rows.max(1) {
-                let f = File::open(&file.path).map_err(|e| Error::io(&file.path, e))?;
-                let df = ParquetReader::new(f)
-                    .with_slice(Some((offset, CHUNK_ROWS)))
-                    .finish()
-                    .map_err(|e| read_error(&file.path, e))?;
-                each(normalise(df, &file.path)?, offset)?;
-                offset += CHUNK_ROWS;
-            }
-            Ok(())
+/// A chunk of consecutive records of one file.
+pub enum Chunk {
+    Frame { df: DataFrame, first_row: u64 },
+    Text(TextChunk),
+}
+
+impl Chunk {
+    pub fn height(&self) -> usize {
+        match self {
+            Chunk::Frame { df, .. } => df.height(),
+            Chunk::Text(t) => t.height(),
         }
+    }
+
+    /// The 1-based `row` of record `i` in its file (SPEC section 5).
+    pub fn row(&self, i: usize) -> u64 {
+        match self {
+            Chunk::Frame { first_row, .. } => first_row + i as u64 + 1,
+            Chunk::Text(t) => t.row(i),
+        }
+    }
+
+    /// The physical line where record `i` starts (parquet: its row).
+    pub fn line(&self, i: usize) -> u64 {
+        match self {
+            Chunk::Frame { .. } => self.row(i),
+            Chunk::Text(t) => t.line(i),
+        }
+    }
+
+    /// Why record `i` cannot be read at all, if so (`bad_record`).
+    pub fn failure(&self, i: usize) -> Option<Failure> {
+        match self {
+            Chunk::Frame { .. } => None,
+            Chunk::Text(t) => t.failure(i),
+        }
+    }
+
+    pub fn has_column(&self, name: &str) -> bool {
+        match self {
+            Chunk::Frame { df, .. } => df.column(name).is_ok(),
+            Chunk::Text(t) => t.has_column(name),
+        }
+    }
+
+    /// The raw fields of record `i` as a JSON object of strings, in source
+    /// column order, for the rejects table.
+    pub fn record_json(&self, i: usize) -> String {
+        match self {
+            Chunk::Frame { df, .. } => frame_record_json(df, i),
+            Chunk::Text(t) => t.record_json(i),
+        }
+    }
+
+    pub fn field(&self, name: &str) -> Field<'_> {
+        match self {
+            Chunk::Frame { df, .. } => Field::of(df, name),
+            Chunk::Text(t) => t.slot(name).map_or(Field::Absent, |slot| Field::Cells { chunk: t, slot }),
+        }
+    }
+}
+
+/// Calls `each` with consecutive chunks of the file.
+pub fn for_each_chunk(
+    file: &SourceFile,
+    plan: &ReadPlan<'_>,
+    mut each: impl FnMut(&Chunk) -> Result<()>,
+) -> Result<()> {
+    match file.format {
+        Format::Parquet => for_each_parquet_chunk(&file.path, |df, first_row| each(&Chunk::Frame { df, first_row })),
         Format::Csv { separator } => {
-            let mut offset = 0;
-            for_each_block(&file.path, Records::Csv, BLOCK_BYTES, |bytes| {
-                let df = normalise(read_csv(bytes, separator, &file.path)?, &file.path)?;
-                let rows = df.height();
-                each(df, offset)?;
-                offset += rows;
-                Ok(())
+            let mut header: Option<Vec<String>> = None;
+            let mut next_record = 1;
+            text::for_each_block(&file.path, Records::Csv, text::BLOCK_BYTES, text::BLOCK_BYTES, |bytes, line| {
+                let mut block = text::decode(bytes, plan.encoding, &file.path, line, plan.input)?;
+                let first_line = if header.is_some() { line } else { line + 1 };
+                let names = match &header {
+                    Some(names) => names,
+                    None => {
+                        let end = block.find('\n').map_or(block.len(), |i| i + 1);
+                        let first: String = block.drain(..end).collect();
+                        let first = first.strip_suffix('\n').unwrap_or(&first);
+                        let first = first.strip_suffix('\r').unwrap_or(first);
+                        header.insert(text::csv_header(first, separator, &file.path)?)
+                    }
+                };
+                let chunk = text::csv_chunk(block, names, separator, &plan.wanted, (next_record, first_line));
+                next_record += chunk.height() as u64;
+                each(&Chunk::Text(chunk))
             })
         }
         Format::Ndjson => {
-            let mut offset = 0;
-            for_each_block(&file.path, Records::Lines, BLOCK_BYTES, |bytes| {
-                let df = normalise(read_ndjson(bytes, &file.path)?, &file.path)?;
-                let rows = df.height();
-                each(df, offset)?;
-                offset += rows;
-                Ok(())
+            text::for_each_block(&file.path, Records::Lines, text::BLOCK_BYTES, text::BLOCK_BYTES, |bytes, line| {
+                let block = text::decode(bytes, encoding_rs::UTF_8, &file.path, line, plan.input)?;
+                each(&Chunk::Text(text::ndjson_chunk(block, &plan.wanted, line)))
             })
         }
     }
 }
 
-fn read_csv(bytes: Vec<u8>, separator: u8, path: &Path) -> Result<DataFrame> {
-    CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .map_parse_options(|o| o.with_separator(separator))
-        .into_reader_with_file_handle(Cursor::new(bytes))
-        .finish()
-        .map_err(|e| read_error(path, e))
-}
-
-fn read_ndjson(bytes: Vec<u8>, path: &Path) -> Result<DataFrame> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(DataFrame::empty());
+/// Parquet in slices of `CHUNK_ROWS`, with decimal columns read by hand
+/// (this build of polars has no decimal type) and any polars failure,
+/// panics included, turned into one clear file error.
+fn for_each_parquet_chunk(path: &Path, mut each: impl FnMut(DataFrame, u64) -> Result<()>) -> Result<()> {
+    let open = || File::open(path).map_err(|e| Error::io(path, e));
+    let guarded = |f: &mut dyn FnMut() -> PolarsResult<DataFrame>| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .map_err(|_| parquet_error(path))?
+            .map_err(|_| parquet_error(path))
+    };
+    let (rows, schema, metadata) = {
+        let mut reader = ParquetReader::new(open()?);
+        let layout = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> PolarsResult<_> {
+            Ok((reader.num_rows()?, reader.schema()?, reader.get_metadata()?.clone()))
+        }));
+        layout.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?
+    };
+    let (decimals, others): (Vec<&ArrowField>, Vec<&ArrowField>) =
+        schema.iter_values().partition(|f| is_decimal(f.dtype()));
+    let others: Vec<String> = others.iter().map(|f| f.name.to_string()).collect();
+    let mut offset = 0;
+    while offset < rows.max(1) {
+        let height = rows.saturating_sub(offset).min(CHUNK_ROWS);
+        let file = open()?;
+        let mut df = guarded(&mut || {
+            let reader = ParquetReader::new(file.try_clone()?);
+            let reader = if decimals.is_empty() { reader } else { reader.with_columns(Some(others.clone())) };
+            reader.with_slice(Some((offset, CHUNK_ROWS))).finish()
+        })?;
+        if !decimals.is_empty() {
+            if others.is_empty() {
+                df = DataFrame::empty_with_height(height);
+            }
+            for field in &decimals {
+                let values = decimal_texts(path, &metadata, field, offset, height)?;
+                let column = Column::new(field.name.clone(), values);
+                df.with_column(column).map_err(|_| parquet_error(path))?;
+            }
+        }
+        each(normalise(df).map_err(|_| parquet_error(path))?, offset as u64)?;
+        offset += CHUNK_ROWS;
     }
-    JsonReader::new(Cursor::new(bytes))
-        .with_json_format(JsonFormat::JsonLines)
-        .infer_schema_len(NonZeroUsize::new(100_000))
-        .finish()
-        .map_err(|e| read_error(path, e))
+    Ok(())
 }
 
-/// Bytes of a text file read at a time: bounds the memory of one read
-/// whatever the file's size.
-const BLOCK_BYTES: usize = 64 << 20;
-
-/// How a text file's records end.
-#[derive(Clone, Copy, PartialEq)]
-enum Records {
-    /// CSV with a header row: a newline ends a record unless it is inside
-    /// quotes (RFC 4180 doubles a quote inside quotes, so the parity of the
-    /// quotes seen says whether a newline is inside).
-    Csv,
-    /// NDJSON: every newline ends a record.
-    Lines,
+fn is_decimal(dtype: &ArrowDataType) -> bool {
+    matches!(
+        dtype,
+        ArrowDataType::Decimal(..)
+            | ArrowDataType::Decimal32(..)
+            | ArrowDataType::Decimal64(..)
+            | ArrowDataType::Decimal256(..)
+    )
 }
 
-/// Calls `each` with consecutive blocks of whole records of the file, each
-/// CSV block led by the header row; at least once, so an empty file still
-/// has its columns checked.
-fn for_each_block(
+/// The values of a decimal column for rows `offset..offset + height`,
+/// written exactly (`45000.00`), for `cells` to read as numbers or ids.
+fn decimal_texts(
     path: &Path,
-    records: Records,
-    block_bytes: usize,
-    mut each: impl FnMut(Vec<u8>) -> Result<()>,
-) -> Result<()> {
-    let io = |e| Error::io(path, e);
-    let mut file = File::open(path).map_err(io)?;
-    let mut pending: Vec<u8> = Vec::new();
-    let mut ended = fill(&mut file, &mut pending, block_bytes).map_err(io)?;
-    let mut header = Vec::new();
-    if records == Records::Csv {
-        header = loop {
-            let first = record_ends(&pending, records).next();
-            if let Some(end) = first {
-                break pending.drain(..end).collect();
-            }
-            if ended {
-                break std::mem::take(&mut pending);
-            }
-            ended = fill(&mut file, &mut pending, block_bytes).map_err(io)?;
-        };
-    }
-    let mut called = false;
-    loop {
-        let end = if ended { Some(pending.len()) } else { record_ends(&pending, records).last() };
-        if let Some(end) = end.filter(|end| *end > 0 || !called) {
-            let mut block = Vec::with_capacity(header.len() + end);
-            block.extend_from_slice(&header);
-            block.extend(pending.drain(..end));
-            each(block)?;
-            called = true;
+    metadata: &polars::io::parquet::read::FileMetadata,
+    field: &ArrowField,
+    offset: usize,
+    height: usize,
+) -> Result<Vec<Option<String>>> {
+    use polars_arrow::array::PrimitiveArray;
+    use polars_arrow::types::i256;
+    let scale = match field.dtype() {
+        ArrowDataType::Decimal(_, s)
+        | ArrowDataType::Decimal32(_, s)
+        | ArrowDataType::Decimal64(_, s)
+        | ArrowDataType::Decimal256(_, s) => *s,
+        _ => 0,
+    };
+    let mut out = Vec::with_capacity(height);
+    let mut start = 0;
+    for group in &metadata.row_groups {
+        let (from, to) = (start, start + group.num_rows());
+        start = to;
+        if to <= offset || from >= offset + height {
+            continue;
         }
-        if ended {
-            return Ok(());
+        let metas: Vec<_> = group.columns_under_root_iter(&field.name).ok_or_else(|| parquet_error(path))?.collect();
+        let mut columns = Vec::new();
+        for meta in metas {
+            columns.push((meta, read_range(path, meta.byte_range())?.into()));
         }
-        ended = fill(&mut file, &mut pending, block_bytes).map_err(io)?;
+        let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            polars::io::parquet::read::_internal::to_deserializer(columns, field.clone(), None)
+        }));
+        let arrays = decoded.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?.0;
+        let mut values: Vec<Option<String>> = Vec::with_capacity(group.num_rows());
+        for array in &arrays {
+            let any = array.as_any();
+            if let Some(a) = any.downcast_ref::<PrimitiveArray<i128>>() {
+                values.extend(a.iter().map(|v| v.map(|v| decimal_text(&v.to_string(), scale))));
+            } else if let Some(a) = any.downcast_ref::<PrimitiveArray<i64>>() {
+                values.extend(a.iter().map(|v| v.map(|v| decimal_text(&v.to_string(), scale))));
+            } else if let Some(a) = any.downcast_ref::<PrimitiveArray<i32>>() {
+                values.extend(a.iter().map(|v| v.map(|v| decimal_text(&v.to_string(), scale))));
+            } else if let Some(a) = any.downcast_ref::<PrimitiveArray<i256>>() {
+                values.extend(a.iter().map(|v| v.map(|v| decimal_text(&v.to_string(), scale))));
+            } else {
+                return Err(parquet_error(path));
+            }
+        }
+        let skip = offset.saturating_sub(from);
+        let take = (offset + height).min(to) - from.max(offset);
+        out.extend(values.into_iter().skip(skip).take(take));
     }
+    if out.len() != height {
+        return Err(parquet_error(path));
+    }
+    Ok(out)
 }
 
-/// Appends up to `block_bytes` of the file to `pending`; true at its end.
-fn fill(file: &mut File, pending: &mut Vec<u8>, block_bytes: usize) -> std::io::Result<bool> {
-    let read = file.by_ref().take(block_bytes as u64).read_to_end(pending)?;
-    Ok(read < block_bytes)
+/// The bytes `range` of a file.
+fn read_range(path: &Path, range: std::ops::Range<u64>) -> Result<Vec<u8>> {
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = usize::try_from(range.end.saturating_sub(range.start)).map_err(|_| parquet_error(path))?;
+    file.seek(SeekFrom::Start(range.start)).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(len as u64).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    if bytes.len() != len {
+        return Err(parquet_error(path));
+    }
+    Ok(bytes)
 }
 
-/// The ends (after the newline) of the whole records of `bytes`.
-fn record_ends(bytes: &[u8], records: Records) -> impl Iterator<Item = usize> + '_ {
-    let mut quoted = false;
-    memchr::memchr2_iter(b'"', b'\n', bytes).filter_map(move |i| {
-        if bytes[i] == b'"' {
-            quoted = records == Records::Csv && !quoted;
-            None
-        } else {
-            (!quoted).then_some(i + 1)
-        }
-    })
+/// `digits` (an integer, maybe negative) divided by 10^`scale`, written
+/// exactly.
+fn decimal_text(digits: &str, scale: usize) -> String {
+    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
+    if scale == 0 {
+        return format!("{sign}{digits}");
+    }
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (int, frac) = padded.split_at(padded.len() - scale);
+    format!("{sign}{int}.{frac}")
 }
 
 /// Header names trimmed (and a byte-order mark dropped), single chunks, and
 /// only the value types `Field` knows.
-fn normalise(mut df: DataFrame, path: &Path) -> Result<DataFrame> {
+fn normalise(mut df: DataFrame) -> PolarsResult<DataFrame> {
     let names: Vec<PlSmallStr> = df.get_column_names_owned();
     for name in names {
         let clean = name.trim_start_matches('\u{feff}').trim();
         if clean != name.as_str() {
-            df.rename(&name, clean.into()).map_err(|e| read_error(path, e))?;
+            df.rename(&name, clean.into())?;
         }
     }
     let columns = df
@@ -264,21 +389,22 @@ fn normalise(mut df: DataFrame, path: &Path) -> Result<DataFrame> {
         .iter()
         .map(|c| {
             let target = match c.dtype() {
-                DataType::String | DataType::Int64 | DataType::Float64 | DataType::Date => None,
-                DataType::Datetime(_, _) => None,
+                DataType::String | DataType::Int64 | DataType::Float64 | DataType::Date | DataType::Boolean => None,
+                DataType::Datetime(_, _) | DataType::List(_) | DataType::Struct(_) | DataType::Binary => None,
                 DataType::Int8 | DataType::Int16 | DataType::Int32 => Some(DataType::Int64),
                 DataType::UInt8 | DataType::UInt16 | DataType::UInt32 => Some(DataType::Int64),
                 DataType::Float32 => Some(DataType::Float64),
                 _ => Some(DataType::String),
             };
             match target {
-                Some(t) => c.cast(&t),
-                None => Ok(c.clone()),
+                // A column that cannot be cast (binary that is not text,
+                // say) stays as it is: `Field` reads it as nested.
+                Some(t) => c.cast(&t).unwrap_or_else(|_| c.clone()),
+                None => c.clone(),
             }
         })
-        .collect::<PolarsResult<Vec<_>>>()
-        .map_err(|e| read_error(path, e))?;
-    let mut df = DataFrame::new(df.height(), columns).map_err(|e| read_error(path, e))?;
+        .collect::<Vec<_>>();
+    let mut df = DataFrame::new(df.height(), columns)?;
     df.rechunk_mut();
     Ok(df)
 }
@@ -288,8 +414,13 @@ fn normalise(mut df: DataFrame, path: &Path) -> Result<DataFrame> {
 pub enum Value<'a> {
     Null,
     Text(&'a str),
+    /// A number as the format wrote it (a JSON number, a parquet decimal).
+    Number(&'a str),
     Int(i64),
     Float(f64),
+    Bool(bool),
+    /// A JSON object or array, a parquet list or struct: never a scalar.
+    Nested,
     /// µs since the epoch, UTC.
     Instant(i64),
     /// µs of local wall time, zone unknown to the file.
@@ -303,8 +434,19 @@ pub enum Field<'a> {
     Text(&'a StringChunked),
     Int(&'a Int64Chunked),
     Float(&'a Float64Chunked),
-    Stamp { values: &'a Int64Chunked, micros: fn(i64) -> i64, utc: bool },
+    Bool(&'a BooleanChunked),
+    Stamp {
+        values: &'a Int64Chunked,
+        micros: fn(i64) -> i64,
+        utc: bool,
+    },
     Day(&'a Int32Chunked),
+    /// Lists, structs and any type without a scalar reading.
+    Nested(&'a Column),
+    Cells {
+        chunk: &'a TextChunk,
+        slot: usize,
+    },
     Absent,
 }
 
@@ -317,17 +459,19 @@ impl<'a> Field<'a> {
             DataType::String => column.str().map(Field::Text),
             DataType::Int64 => column.i64().map(Field::Int),
             DataType::Float64 => column.f64().map(Field::Float),
+            DataType::Boolean => column.bool().map(Field::Bool),
             DataType::Date => column.date().map(|d| Field::Day(d.physical())),
             DataType::Datetime(unit, zone) => column.datetime().map(|d| Field::Stamp {
                 values: d.physical(),
+                // Out-of-range values saturate, then read as implausible.
                 micros: match unit {
                     TimeUnit::Nanoseconds => |v| v.div_euclid(1000),
                     TimeUnit::Microseconds => |v| v,
-                    TimeUnit::Milliseconds => |v| v * 1000,
+                    TimeUnit::Milliseconds => |v| v.saturating_mul(1000),
                 },
                 utc: zone.is_some(),
             }),
-            _ => return Field::Absent,
+            _ => Ok(Field::Nested(column)),
         };
         typed.unwrap_or(Field::Absent)
     }
@@ -338,29 +482,49 @@ impl<'a> Field<'a> {
             Field::Text(ca) => ca.get(row).map(Value::Text),
             Field::Int(ca) => ca.get(row).map(Value::Int),
             Field::Float(ca) => ca.get(row).map(Value::Float),
+            Field::Bool(ca) => ca.get(row).map(Value::Bool),
             Field::Stamp { values, micros, utc } => {
                 values.get(row).map(|v| if *utc { Value::Instant(micros(v)) } else { Value::Local(micros(v)) })
             }
             Field::Day(ca) => ca.get(row).map(Value::Day),
+            Field::Nested(column) => nested(column, row),
+            Field::Cells { chunk, slot } => Some(chunk.value(row, *slot)),
             Field::Absent => None,
         };
         value.unwrap_or(Value::Null)
     }
 }
 
-/// The raw fields of one row as a JSON object of strings, in source column
-/// order, for the rejects table. Written by hand: serde_json's map sorts
-/// keys, and the source order is what lets a reader find the row.
-pub fn record_json(df: &DataFrame, row: usize) -> String {
+/// A row of a column without a scalar reading: kept out of `Field::get`,
+/// which stays small enough to inline in the validation loop.
+#[cold]
+fn nested(column: &Column, row: usize) -> Option<Value<'static>> {
+    column.get(row).ok().filter(|v| !v.is_null()).map(|_| Value::Nested)
+}
+
+/// A value's text for the rejects' `record` and messages.
+pub fn value_text(value: Value<'_>) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Text(s) | Value::Number(s) => s.to_owned(),
+        Value::Int(v) => v.to_string(),
+        Value::Float(v) => v.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Nested => "(nested value)".to_owned(),
+        Value::Instant(us) | Value::Local(us) => crate::tz::format_micros(us),
+        Value::Day(d) => crate::tz::format_day(d),
+    }
+}
+
+/// A frame's row as a JSON object of strings, in source column order.
+/// Written by hand: serde_json's map sorts keys, and the source order is
+/// what lets a reader find the row.
+fn frame_record_json(df: &DataFrame, row: usize) -> String {
     let mut out = String::from("{");
     for (i, column) in df.columns().iter().enumerate() {
-        let text = match Field::of(df, column.name()).get(row) {
-            Value::Null => String::new(),
-            Value::Text(s) => s.to_owned(),
-            Value::Int(v) => v.to_string(),
-            Value::Float(v) => v.to_string(),
-            Value::Instant(us) | Value::Local(us) => crate::tz::format_micros(us),
-            Value::Day(d) => crate::tz::format_day(d),
+        let text = match Field::of(df, column.name()) {
+            Field::Nested(c) => c.get(row).map(|v| v.to_string()).unwrap_or_default(),
+            field => value_text(field.get(row)),
         };
         if i > 0 {
             out.push(',');
@@ -373,78 +537,69 @@ pub fn record_json(df: &DataFrame, row: usize) -> String {
     out
 }
 
-/// The required columns missing from a frame, by their source names.
-pub fn check_columns(df: &DataFrame, path: &Path, required: &[&str], input: &str) -> Result<()> {
-    let names: Vec<&str> = df.get_column_names().into_iter().map(PlSmallStr::as_str).collect();
-    for column in required {
-        if !names.contains(column) {
-            return Err(Error::Input {
-                file: path.display().to_string(),
-                column: Some((*column).to_owned()),
-                row: None,
-                message: format!("the required column `{column}` is missing (found: {})", names.join(", ")),
-                hint: Some(format!(
-                    "rename the column in the export, or map it in the config: [inputs.columns.{input}] {column} = \"<source name>\""
-                )),
-            });
-        }
-    }
-    Ok(())
+/// The first required column that no header or record of the file named:
+/// an input error. `canonical` are the SPEC names of `sources`, the names
+/// the file must have.
+pub fn check_columns(present: &[bool], sources: &[&str], canonical: &[&str], path: &Path, input: &str) -> Result<()> {
+    let Some(k) = present.iter().position(|p| !p) else {
+        return Ok(());
+    };
+    let (source, name) = (sources[k], canonical[k]);
+    let hint = if source == name {
+        format!(
+            "rename the column in the export, or map it in the config: [inputs.columns.{input}] {name} = \"<name in the file>\" (see docs/configuration.md)"
+        )
+    } else {
+        format!(
+            "the config maps {name} to `{source}` ([inputs.columns.{input}] {name} = \"{source}\"): check that name against the file's columns"
+        )
+    };
+    Err(Error::Input {
+        file: path.display().to_string(),
+        column: Some(source.to_owned()),
+        row: None,
+        message: format!("the required column `{source}` is missing"),
+        hint: Some(hint),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn blocks(text: &str, records: Records, block_bytes: usize) -> Vec<String> {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
+    /// The values of column `name` of a fixture, as `Field` reads them.
+    fn fixture_values(file: &str, name: &str) -> Vec<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/fixtures/bad").join(file);
+        let source = SourceFile { path, format: Format::Parquet };
+        let plan = ReadPlan { input: "outcomes", encoding: encoding_rs::UTF_8, wanted: vec![name.to_owned()] };
         let mut out = Vec::new();
-        for_each_block(file.path(), records, block_bytes, |b| {
-            out.push(String::from_utf8(b).unwrap());
+        for_each_chunk(&source, &plan, |chunk| {
+            let field = chunk.field(name);
+            out.extend((0..chunk.height()).map(|i| format!("{:?}", field.get(i))));
             Ok(())
         })
         .unwrap();
         out
     }
 
-    const CSV: &str = "id,note\r\n1,\"two\nlines\"\r\n2,\"a \"\"quote\"\"\"\n3,last";
-
     #[test]
-    fn csv_blocks_end_on_records_outside_quotes_and_repeat_the_header() {
-        for block_bytes in [1, 3, 7, 16, 1 << 20] {
-            let got = blocks(CSV, Records::Csv, block_bytes);
-            let bodies: String =
-                got.iter().map(|b| b.strip_prefix("id,note\r\n").expect("led by the header")).collect();
-            assert_eq!(bodies, &CSV["id,note\r\n".len()..], "block of {block_bytes} bytes");
-            let rows: usize =
-                got.iter().map(|b| read_csv(b.as_bytes().to_vec(), b',', Path::new("t")).unwrap().height()).sum();
-            assert_eq!(rows, 3, "block of {block_bytes} bytes");
-        }
+    fn parquet_decimals_read_exactly_and_other_columns_keep_their_types() {
+        // Written by pyarrow: decimal128(12, 2) values 45000.00, 1.25, null.
+        assert_eq!(
+            fixture_values("parquet/outcomes.parquet", "value"),
+            ["Text(\"45000.00\")", "Text(\"1.25\")", "Null"]
+        );
+        assert_eq!(fixture_values("parquet/outcomes.parquet", "user_id"), ["Int(5008)", "Int(5009)", "Int(5009)"]);
+        assert_eq!(fixture_values("parquet/usage.parquet", "user_id")[0], "Text(\"5008.0\")");
+        assert_eq!(fixture_values("parquet/users_bool.parquet", "user_id"), ["Bool(true)", "Bool(false)"]);
+        assert_eq!(fixture_values("parquet/users_struct.parquet", "user_id"), ["Nested", "Nested"]);
     }
 
     #[test]
-    fn a_small_block_keeps_a_quoted_newline_in_its_cell() {
-        let got = blocks(CSV, Records::Csv, 4);
-        let df = read_csv(got[0].as_bytes().to_vec(), b',', Path::new("t")).unwrap();
-        assert_eq!(df.column("note").unwrap().str().unwrap().get(0), Some("two\nlines"));
-    }
-
-    #[test]
-    fn a_header_only_csv_is_read_once() {
-        assert_eq!(blocks("id,note\n", Records::Csv, 3), vec!["id,note\n".to_owned()]);
-    }
-
-    #[test]
-    fn ndjson_blocks_end_on_newlines_whatever_the_quotes() {
-        let text = "{\"a\":\"x\\\"\"}\n{\"a\":\"y\"}\n{\"a\":\"z\"}\n";
-        for block_bytes in [1, 5, 1 << 20] {
-            let got = blocks(text, Records::Lines, block_bytes);
-            assert_eq!(got.concat(), text);
-            assert!(got.iter().all(|b| b.ends_with('\n')), "{got:?}");
-            let rows: usize =
-                got.into_iter().map(|b| read_ndjson(b.into_bytes(), Path::new("t")).unwrap().height()).sum();
-            assert_eq!(rows, 3);
-        }
+    fn decimals_are_written_exactly() {
+        assert_eq!(decimal_text("4500000", 2), "45000.00");
+        assert_eq!(decimal_text("-125", 3), "-0.125");
+        assert_eq!(decimal_text("5", 2), "0.05");
+        assert_eq!(decimal_text("5008", 0), "5008");
     }
 }

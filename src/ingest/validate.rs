@@ -4,15 +4,14 @@
 //!
 //! Not responsible for the order of the inputs or the cut-off: see `mod.rs`.
 
-use polars::prelude::DataFrame;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::cells::{self, CellRules};
 use super::parse::UserKey;
-use super::read::{self, Field, SourceFile};
+use super::read::{self, Chunk, Field, Format, ReadPlan, SourceFile};
 use super::reject::{Failure, FileLedger, Reason};
 use super::store;
-use super::{Assignment, EventRow, OutcomeRow, Project, Staging};
+use super::{Assignment, EventRow, OutcomeRow, Project, RejectedProject, Staging};
 use crate::config::InputSpec;
 use crate::error::{Error, Result};
 
@@ -27,32 +26,73 @@ pub struct FileRead<'a> {
 impl<'a> FileRead<'a> {
     /// The typed columns of a chunk, by canonical name, resolved once per
     /// chunk rather than per row.
-    fn fields<'d, const N: usize>(&self, df: &'d DataFrame, names: [&str; N]) -> [Field<'d>; N] {
-        names.map(|name| Field::of(df, self.spec.source_column(name)))
+    fn fields<'d, const N: usize>(&self, chunk: &'d Chunk, names: [&str; N]) -> [Field<'d>; N] {
+        names.map(|name| chunk.field(self.spec.source_column(name)))
     }
 
-    /// Runs `chunk` on every chunk of the file, after checking its columns.
+    /// Runs `each` on every chunk of the file, reading the `required` and
+    /// `optional` columns, and checks that every required column is there:
+    /// in the header of a CSV or parquet file, in some record of an NDJSON
+    /// one.
     fn each_chunk(
         &mut self,
         required: &[&str],
-        mut chunk: impl FnMut(&mut Self, &DataFrame, usize) -> Result<()>,
+        optional: &[&str],
+        mut each: impl FnMut(&mut Self, &Chunk) -> Result<()>,
     ) -> Result<()> {
         let file = self.file.clone();
-        read::for_each_chunk(&file, |df, offset| {
-            let sources: Vec<&str> = required.iter().map(|c| self.spec.source_column(c)).collect();
-            read::check_columns(&df, &file.path, &sources, self.spec.kind.name())?;
-            chunk(self, &df, offset)
-        })
+        let sources =
+            |names: &[&str]| -> Vec<String> { names.iter().map(|c| self.spec.source_column(c).to_owned()).collect() };
+        let required_sources = sources(required);
+        let mut wanted = required_sources.clone();
+        wanted.extend(sources(optional));
+        let plan = ReadPlan {
+            input: self.spec.kind.name(),
+            encoding: self.spec.encoding.unwrap_or(encoding_rs::UTF_8),
+            wanted,
+        };
+        let names: Vec<&str> = required_sources.iter().map(String::as_str).collect();
+        let input = self.spec.kind.name();
+        let mut present = vec![false; names.len()];
+        let mut records = 0;
+        read::for_each_chunk(&file, &plan, |chunk| {
+            for (seen, name) in present.iter_mut().zip(&names) {
+                *seen |= chunk.has_column(name);
+            }
+            records += chunk.height();
+            if file.format != Format::Ndjson {
+                read::check_columns(&present, &names, required, &file.path, input)?;
+            }
+            each(self, chunk)
+        })?;
+        if records > 0 {
+            read::check_columns(&present, &names, required, &file.path, input)?;
+        }
+        Ok(())
     }
 
     /// Counts one row read and, when it failed, rejected.
-    fn settle(&mut self, df: &DataFrame, i: usize, offset: usize, result: std::result::Result<(), Failure>) {
+    fn settle(&mut self, chunk: &Chunk, i: usize, result: std::result::Result<(), Failure>) {
         self.ledger.counts.rows_read += 1;
         if let Err(mut failure) = result {
             // Failures name the column as the source file does.
             failure.column = self.spec.source_column(&failure.column).to_owned();
-            self.ledger.reject(df, i, offset + i, failure);
+            self.ledger.reject(chunk, i, failure);
         }
+    }
+}
+
+/// The row's own failure when it cannot be read as a record at all, else
+/// what `check` finds.
+#[inline]
+fn check_row(
+    chunk: &Chunk,
+    i: usize,
+    check: impl FnOnce() -> std::result::Result<(), Failure>,
+) -> std::result::Result<(), Failure> {
+    match chunk.failure(i) {
+        Some(failure) => Err(failure),
+        None => check(),
     }
 }
 
@@ -60,33 +100,60 @@ fn duplicate_key(column: &str, raw: &str) -> Failure {
     Failure { reason: Reason::DuplicateKey, column: column.to_owned(), raw: raw.to_owned() }
 }
 
-pub fn read_projects(f: &mut FileRead<'_>, projects: &mut Vec<Project>) -> Result<()> {
+const ORIGINS: [&str; 3] = ["intrapreneur", "business_request", "ministerial_order"];
+const AUDIENCES: [&str; 3] = ["job_seekers", "employers", "advisers"];
+const PHASES: [&str; 6] = ["investigation", "construction", "acceleration", "consolidation", "transfer", "stopped"];
+
+/// An optional text that must be one of `allowed` (`bad_value`).
+fn listed(value: read::Value<'_>, column: &str, allowed: &[&str]) -> std::result::Result<Option<String>, Failure> {
+    match cells::text(value, column)? {
+        Some(s) if !allowed.contains(&s.as_ref()) => Err(cells::fail(Reason::BadValue, column, s.as_ref())),
+        s => Ok(s.map(|s| s.into_owned())),
+    }
+}
+
+pub fn read_projects(
+    f: &mut FileRead<'_>,
+    projects: &mut Vec<Project>,
+    rejected: &mut Vec<RejectedProject>,
+) -> Result<()> {
     let mut seen: FxHashSet<String> = projects.iter().map(|p| p.id.clone()).collect();
-    f.each_chunk(&["project_id", "name"], |f, df, offset| {
+    let optional = ["origin", "audience", "phase", "launched_on", "annual_cost_eur"];
+    f.each_chunk(&["project_id", "name"], &optional, |f, chunk| {
         let names = ["project_id", "name", "origin", "audience", "phase", "launched_on", "annual_cost_eur"];
-        let [id, name, origin, audience, phase, launched_on, cost] = f.fields(df, names);
-        for i in 0..df.height() {
-            let result = (|| {
-                let id = cells::required_text(id.get(i), "project_id")?;
+        let [id, name, origin, audience, phase, launched_on, cost] = f.fields(chunk, names);
+        for i in 0..chunk.height() {
+            let result = check_row(chunk, i, || {
+                let id = cells::required_id(id.get(i), "project_id")?;
                 let name = cells::required_text(name.get(i), "name")?;
-                let optional = |field: &Field<'_>| cells::text(field.get(i)).map(|s| s.into_owned());
+                let origin = listed(origin.get(i), "origin", &ORIGINS)?;
+                let audience = listed(audience.get(i), "audience", &AUDIENCES)?;
+                let phase = listed(phase.get(i), "phase", &PHASES)?;
                 let launched_on = f.rules.date(launched_on.get(i), "launched_on")?;
                 let annual_cost_eur = f.rules.number(cost.get(i), "annual_cost_eur")?;
+                if annual_cost_eur.is_some_and(|c| c < 0.0) {
+                    return Err(cells::fail(Reason::BadValue, "annual_cost_eur", read::value_text(cost.get(i))));
+                }
                 if !seen.insert(id.to_string()) {
                     return Err(duplicate_key("project_id", &id));
                 }
                 projects.push(Project {
                     id: id.into_owned(),
                     name: name.into_owned(),
-                    origin: optional(&origin),
-                    audience: optional(&audience),
-                    phase: optional(&phase),
+                    origin,
+                    audience,
+                    phase,
                     launched_on,
                     annual_cost_eur,
                 });
                 Ok(())
-            })();
-            f.settle(df, i, offset, result);
+            });
+            let failed = result.is_err();
+            f.settle(chunk, i, result);
+            let readable_id = cells::required_id(id.get(i), "project_id").ok().filter(|_| chunk.failure(i).is_none());
+            if let (true, Some(id), Some(reject)) = (failed, readable_id, f.ledger.rejects.last()) {
+                rejected.push(RejectedProject { id: id.into_owned(), reject: reject.clone() });
+            }
         }
         Ok(())
     })
@@ -95,28 +162,57 @@ pub fn read_projects(f: &mut FileRead<'_>, projects: &mut Vec<Project>) -> Resul
 pub fn read_users(f: &mut FileRead<'_>, segments: &[String], t: &mut Staging) -> Result<()> {
     let mut required = vec!["user_id"];
     required.extend(segments.iter().map(String::as_str));
-    f.each_chunk(&required, |f, df, offset| {
-        let [user] = f.fields(df, ["user_id"]);
-        let values: Vec<Field<'_>> = segments.iter().map(|s| Field::of(df, f.spec.source_column(s))).collect();
-        for i in 0..df.height() {
-            let result = (|| {
-                let key = cells::user_key(user.get(i), "user_id")?;
+    f.each_chunk(&required, &[], |f, chunk| {
+        let [user] = f.fields(chunk, ["user_id"]);
+        let values: Vec<Field<'_>> = segments.iter().map(|s| chunk.field(f.spec.source_column(s))).collect();
+        for i in 0..chunk.height() {
+            let result = check_row(chunk, i, || {
+                let key = f.rules.user_key(user.get(i), "user_id")?;
                 if t.users.get(&key).is_some_and(|code| t.user_rows.contains(&code)) {
                     return Err(duplicate_key("user_id", &key.to_string()));
                 }
+                let mut texts = Vec::with_capacity(values.len());
+                for (field, name) in values.iter().zip(segments) {
+                    texts.push(cells::text(field.get(i), name)?);
+                }
                 let code = t.users.code(key);
                 t.user_rows.insert(code);
-                for (s, field) in values.iter().enumerate() {
-                    let value = cells::text(field.get(i));
+                for (s, value) in texts.iter().enumerate() {
                     let value = t.segments[s].values.intern(value.as_deref().unwrap_or(super::MISSING));
                     t.segments[s].by_user.insert(code, value);
                 }
                 Ok(())
-            })();
-            f.settle(df, i, offset, result);
+            });
+            f.settle(chunk, i, result);
         }
         Ok(())
-    })
+    })?;
+    check_segment_sizes(f, segments, t)
+}
+
+/// The most distinct values a segment may take: a segment groups users, it
+/// does not name them (SPEC section 2).
+pub const MAX_SEGMENT_VALUES: usize = 1000;
+
+fn check_segment_sizes(f: &FileRead<'_>, segments: &[String], t: &Staging) -> Result<()> {
+    for (name, stage) in segments.iter().zip(&t.segments) {
+        let distinct = stage.values.values.iter().filter(|v| *v != super::MISSING).count();
+        if distinct > MAX_SEGMENT_VALUES {
+            let column = f.spec.source_column(name);
+            return Err(Error::Input {
+                file: f.file.path.display().to_string(),
+                column: Some(column.to_owned()),
+                row: None,
+                message: format!(
+                    "the segment `{column}` has {distinct} distinct values, more than {MAX_SEGMENT_VALUES}"
+                ),
+                hint: Some(format!(
+                    "a segment groups users, it does not name them: remove \"{name}\" from report.segments, or group its values in the export"
+                )),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Text dictionaries shared by the inputs: ids become dense u32 codes.
@@ -175,7 +271,7 @@ impl UserCodes {
 }
 
 fn project_code(catalog: &FxHashMap<String, u32>, value: read::Value<'_>) -> std::result::Result<u32, Failure> {
-    let id = cells::required_text(value, "project_id")?;
+    let id = cells::required_id(value, "project_id")?;
     catalog.get(id.as_ref()).copied().ok_or_else(|| Failure {
         reason: Reason::UnknownProject,
         column: "project_id".to_owned(),
@@ -185,15 +281,15 @@ fn project_code(catalog: &FxHashMap<String, u32>, value: read::Value<'_>) -> std
 
 pub fn read_usage(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
     let names = ["project_id", "user_id", "occurred_at", "event"];
-    f.each_chunk(&names, |f, df, offset| {
-        let [project, user, at, event] = f.fields(df, names);
-        if !t.events.has_room(df.height()) {
+    f.each_chunk(&names, &[], |f, chunk| {
+        let [project, user, at, event] = f.fields(chunk, names);
+        if !t.events.has_room(chunk.height()) {
             return Err(too_many_events(&f.file.path));
         }
-        for i in 0..df.height() {
-            let result = (|| {
+        for i in 0..chunk.height() {
+            let result = check_row(chunk, i, || {
                 let project = project_code(&t.catalog_index, project.get(i))?;
-                let user = cells::user_key(user.get(i), "user_id")?;
+                let user = f.rules.user_key(user.get(i), "user_id")?;
                 let at = f.rules.instant(at.get(i), "occurred_at")?;
                 let event = cells::required_text(event.get(i), "event")?;
                 let seq = t.events.pushed();
@@ -206,8 +302,13 @@ pub fn read_usage(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
                 });
                 t.latest_usage = t.latest_usage.max(Some(at));
                 Ok(())
-            })();
-            f.settle(df, i, offset, result);
+            });
+            if let Err(failure) = &result
+                && failure.reason == Reason::UnknownProject
+            {
+                *t.unknown_projects.entry(failure.raw.clone()).or_default() += 1;
+            }
+            f.settle(chunk, i, result);
         }
         t.events.check()
     })
@@ -228,11 +329,11 @@ fn too_many_events(path: &std::path::Path) -> Error {
 }
 
 pub fn read_outcomes(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
-    f.each_chunk(&["user_id", "outcome", "occurred_on"], |f, df, offset| {
-        let [user, outcome, day, value] = f.fields(df, ["user_id", "outcome", "occurred_on", "value"]);
-        for i in 0..df.height() {
-            let result = (|| {
-                let user = cells::user_key(user.get(i), "user_id")?;
+    f.each_chunk(&["user_id", "outcome", "occurred_on"], &["value"], |f, chunk| {
+        let [user, outcome, day, value] = f.fields(chunk, ["user_id", "outcome", "occurred_on", "value"]);
+        for i in 0..chunk.height() {
+            let result = check_row(chunk, i, || {
+                let user = f.rules.user_key(user.get(i), "user_id")?;
                 let outcome = cells::required_text(outcome.get(i), "outcome")?;
                 let day = f.rules.required_date(day.get(i), "occurred_on")?;
                 let value = f.rules.number(value.get(i), "value")?;
@@ -240,8 +341,8 @@ pub fn read_outcomes(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
                 let (user, outcome) = (t.users.code(user), t.outcome_names.intern(&outcome));
                 t.outcomes.push(OutcomeRow { user, outcome, day, seq, value });
                 Ok(())
-            })();
-            f.settle(df, i, offset, result);
+            });
+            f.settle(chunk, i, result);
         }
         Ok(())
     })
@@ -249,12 +350,12 @@ pub fn read_outcomes(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
 
 pub fn read_assignments(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
     let names = ["project_id", "user_id", "arm", "assigned_on"];
-    f.each_chunk(&names, |f, df, offset| {
-        let [project, user, arm, day] = f.fields(df, names);
-        for i in 0..df.height() {
-            let result = (|| {
+    f.each_chunk(&names, &[], |f, chunk| {
+        let [project, user, arm, day] = f.fields(chunk, names);
+        for i in 0..chunk.height() {
+            let result = check_row(chunk, i, || {
                 let project = project_code(&t.catalog_index, project.get(i))?;
-                let user = cells::user_key(user.get(i), "user_id")?;
+                let user = f.rules.user_key(user.get(i), "user_id")?;
                 let arm = cells::required_text(arm.get(i), "arm")?;
                 let treatment = match arm.as_ref() {
                     "treatment" => true,
@@ -269,12 +370,12 @@ pub fn read_assignments(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
                 };
                 let day = f.rules.required_date(day.get(i), "assigned_on")?;
                 let user = t.users.code(user);
-                let (seq, file, row) = (t.assignments.len() as u32, t.files_read, (offset + i) as u64);
-                let record = read::record_json(df, i);
-                t.assignments.push(Assignment { project, user, treatment, day, seq, file, row, record });
+                let (seq, file, row, line) = (t.assignments.len() as u32, t.files_read, chunk.row(i), chunk.line(i));
+                let record = chunk.record_json(i);
+                t.assignments.push(Assignment { project, user, treatment, day, seq, file, row, line, record });
                 Ok(())
-            })();
-            f.settle(df, i, offset, result);
+            });
+            f.settle(chunk, i, result);
         }
         Ok(())
     })

@@ -199,13 +199,21 @@ const AUDIENCES: &[(&str, &str, &str)] = &[
 fn reason_text(lang: Lang, reason: Reason) -> &'static str {
     match reason {
         Reason::EmptyField => lang.pick("champ obligatoire vide", "required field empty"),
-        Reason::BadTimestamp => lang.pick("horodatage illisible", "unreadable timestamp"),
+        Reason::BadRecord => {
+            lang.pick("ligne illisible (nombre de champs, guillemet)", "unreadable record (field count, quote)")
+        }
+        Reason::BadTimestamp => {
+            lang.pick("horodatage illisible ou invraisemblable", "unreadable or implausible timestamp")
+        }
         Reason::NonexistentLocalTime => {
             lang.pick("heure locale inexistante (passage à l’heure d’été)", "local time that does not exist (DST gap)")
         }
-        Reason::BadDate => lang.pick("date illisible ou inexistante", "unreadable or nonexistent date"),
-        Reason::BadNumber => lang.pick("nombre illisible", "unreadable number"),
-        Reason::BadId => lang.pick("identifiant numérique non entier", "non-integral numeric id"),
+        Reason::BadDate => {
+            lang.pick("date illisible, inexistante ou invraisemblable", "unreadable, nonexistent or implausible date")
+        }
+        Reason::BadNumber => lang.pick("nombre illisible ou invraisemblable", "unreadable or implausible number"),
+        Reason::BadValue => lang.pick("valeur hors de la liste permise", "value outside the allowed list"),
+        Reason::BadId => lang.pick("identifiant illisible", "unreadable id"),
         Reason::UnknownProject => lang.pick("produit absent du catalogue", "product not in the catalog"),
         Reason::BadArm => lang.pick("bras ni treatment ni control", "arm neither treatment nor control"),
         Reason::DuplicateKey => lang.pick("clé en double", "duplicate key"),

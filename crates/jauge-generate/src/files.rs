@@ -218,8 +218,8 @@ effect multiply the employment hazard from first use. Young job seekers use more
 find jobs faster, so observed outcome rates of users overstate effects.\n\
 - Randomized trials among new job seekers, at registration: {trials}. One has no effect at all. \
 `truth.json` gives each trial's true intention-to-treat difference for every outcome and window.\n\
-- Defects, one row of each reject reason at least: `empty_field`, `bad_timestamp`, \
-`nonexistent_local_time` (the skipped March hour), `bad_date`, `bad_number`, `bad_id`, \
+- Defects, one row of each reject reason at least: `empty_field`, `bad_record`, `bad_timestamp`, \
+`nonexistent_local_time` (the skipped March hour), `bad_date`, `bad_number`, `bad_value`, `bad_id`, \
 `unknown_project`, `bad_arm`, `duplicate_key`, `double_assignment`; exact duplicates (the \
 tracker firing twice, rows sent again, ids written `123.0` or as JSON integers); local times in \
 the repeated October hour; rows after the cut-off; a UTC time whose Paris date is the next day; \

@@ -31,8 +31,9 @@ fn text(values: Vec<String>) -> Column {
 }
 
 /// `projects.csv` (semicolon, decimal comma): every product, plus a second
-/// row for one id (`duplicate_key`), and three extra projects whose row is
-/// rejected (`bad_date`, `bad_number`, `empty_field`). Launch dates mix
+/// row for one id (`duplicate_key`), and four extra projects whose row is
+/// rejected (`bad_date`, `bad_number`, `empty_field`, an origin outside its
+/// list: `bad_value`). Launch dates mix
 /// `YYYY-MM-DD` and `DD/MM/YYYY`; one product has none, the investigation
 /// teams no cost yet.
 pub fn projects(world: &World) -> (RawTable, FileCounts) {
@@ -71,10 +72,14 @@ pub fn projects(world: &World) -> (RawTable, FileCounts) {
     counts.add(Class::Rejected("duplicate_key"));
     rows.push(extra("projet-archive", "Projet archivé", &format!("{}-02-30", year - 2), ""));
     counts.add(Class::Rejected("bad_date"));
-    rows.push(extra("projet-pilote-ia", "Pilote IA", &format!("{}-03-01", year), "12 000"));
+    rows.push(extra("projet-pilote-ia", "Pilote IA", &format!("{}-03-01", year), "12 k€"));
     counts.add(Class::Rejected("bad_number"));
     rows.push(extra("projet-sans-nom", "", &format!("{}-04-01", year), ""));
     counts.add(Class::Rejected("empty_field"));
+    let mut outside = extra("projet-hors-liste", "Hors liste", &format!("{}-05-01", year), "");
+    outside[2] = "startup".to_owned();
+    rows.push(outside);
+    counts.add(Class::Rejected("bad_value"));
 
     let names = ["project_id", "name", "origin", "audience", "phase", "launched_on", "annual_cost_eur", "sponsor"];
     let columns = names
@@ -387,6 +392,9 @@ pub fn late_usage(world: &World, pop: &Population, samples: &[Event], rng: &mut 
     b.add(Stamp::French(next + 1, 36_000));
     b.add(Stamp::Utc((i64::from(next) * DAY - 1800) * 1_000_000));
     b.add(Stamp::Offset((i64::from(next) * DAY - 5400) * 1_000_000, 7200));
+    // A field too many: a spreadsheet cell holding the separator, unquoted.
+    // Last, so that the rows before draw the same pairs as before it.
+    b.edit(stamp(), rejected("bad_record"), |r| r.event.push_str(";en trop"));
 
     // Buckets, in reading order, as a validator sees them.
     let mut seen: BTreeSet<(String, String, i64, String)> = BTreeSet::new();

@@ -1,0 +1,145 @@
+//! What the run goes on past but must say out loud (SPEC section 1, "Loud,
+//! not silent"): a rejected catalog row and the usage it orphaned, a file
+//! with more than 1 % of its rows rejected, and a configured outcome, funnel
+//! event or segment that no accepted row carries.
+//!
+//! Not responsible for printing: the commands print `Dataset::warnings`,
+//! and the report may show them.
+
+use std::fmt;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::{Dataset, MISSING, RejectedProject};
+use crate::config::Settings;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// A `projects` row was rejected; `id` is none when it had no readable
+    /// id.
+    RejectedProject {
+        file: String,
+        row: u64,
+        reason: String,
+        column: String,
+        id: Option<String>,
+        /// An earlier row of the same id is in the catalog.
+        repeated: bool,
+        unknown_usage: u64,
+    },
+    /// More than 1 % of a file's rows were rejected.
+    RejectedShare {
+        file: String,
+        rejected: u64,
+        rows_read: u64,
+    },
+    UnusedOutcome {
+        outcome: String,
+    },
+    UnusedFunnelEvent {
+        project: String,
+        event: String,
+    },
+    EmptySegment {
+        segment: String,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::RejectedProject { file, row, reason, column, id, repeated, unknown_usage } => {
+                let at = if column.is_empty() { String::new() } else { format!(", column `{column}`") };
+                match id {
+                    Some(id) if *repeated => {
+                        write!(
+                            f,
+                            "{file}, row {row}{at}: a second catalog row of product \"{id}\" is rejected ({reason}); the first is kept"
+                        )
+                    }
+                    Some(id) => write!(
+                        f,
+                        "{file}, row {row}{at}: the catalog row of product \"{id}\" is rejected ({reason}), \
+                         so {unknown_usage} usage rows of \"{id}\" are rejected as unknown_project"
+                    ),
+                    None => {
+                        write!(f, "{file}, row {row}{at}: a catalog row without a readable id is rejected ({reason})")
+                    }
+                }
+            }
+            Warning::RejectedShare { file, rejected, rows_read } => {
+                let share = 100.0 * *rejected as f64 / *rows_read as f64;
+                write!(
+                    f,
+                    "{file}: {rejected} of {rows_read} rows are rejected ({share:.1} %); `jauge validate` lists them"
+                )
+            }
+            Warning::UnusedOutcome { outcome } => {
+                write!(f, "outcome \"{outcome}\" is configured, but no accepted outcome row carries it")
+            }
+            Warning::UnusedFunnelEvent { project, event } => write!(
+                f,
+                "funnel event \"{event}\" of [[project]] id = \"{project}\" is configured, but no accepted usage row carries it"
+            ),
+            Warning::EmptySegment { segment } => {
+                write!(f, "segment \"{segment}\" is configured, but no accepted users row gives it a value")
+            }
+        }
+    }
+}
+
+/// Every warning of a loaded dataset, in a fixed order.
+pub fn collect(
+    settings: &Settings,
+    ds: &Dataset,
+    rejected: &[RejectedProject],
+    unknown: &FxHashMap<String, u64>,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for reject in ds.rejects.iter().filter(|r| r.input == "projects") {
+        let id = rejected.iter().find(|r| r.reject.file == reject.file && r.reject.row == reject.row).map(|r| &r.id);
+        // A repeated id keeps its first row: its usage is not orphaned.
+        let orphaned = id.filter(|id| ds.project_code(id).is_none());
+        warnings.push(Warning::RejectedProject {
+            file: reject.file.clone(),
+            row: reject.row,
+            reason: reject.reason.clone(),
+            column: reject.column.clone(),
+            id: id.cloned(),
+            repeated: id.is_some() && orphaned.is_none(),
+            unknown_usage: orphaned.and_then(|id| unknown.get(id)).copied().unwrap_or(0),
+        });
+    }
+    for r in &ds.reconciliation {
+        if r.rejected * 100 > r.rows_read {
+            warnings.push(Warning::RejectedShare {
+                file: r.file.clone(),
+                rejected: r.rejected,
+                rows_read: r.rows_read,
+            });
+        }
+    }
+    let carried: FxHashSet<u32> = ds.outcomes.iter().map(|o| o.outcome).collect();
+    let mut outcomes: Vec<&String> = settings.default_outcomes.iter().collect();
+    outcomes.extend(settings.projects.iter().flat_map(|p| &p.outcomes));
+    let mut seen = FxHashSet::default();
+    for outcome in outcomes {
+        if seen.insert(outcome) && ds.outcome_code(outcome).is_none_or(|code| !carried.contains(&code)) {
+            warnings.push(Warning::UnusedOutcome { outcome: outcome.clone() });
+        }
+    }
+    for p in &settings.projects {
+        let mut seen = FxHashSet::default();
+        for event in p.funnel.iter().flatten() {
+            if seen.insert(event) && !ds.event_names.contains(event) {
+                warnings.push(Warning::UnusedFunnelEvent { project: p.id.clone(), event: event.clone() });
+            }
+        }
+    }
+    for segment in &ds.segments {
+        if segment.values.iter().all(|v| v == MISSING) {
+            warnings.push(Warning::EmptySegment { segment: segment.name.clone() });
+        }
+    }
+    warnings
+}
