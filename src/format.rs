@@ -173,6 +173,11 @@ pub fn suppressed(lang: Lang, min_cell: u64) -> String {
     if min_cell == 0 { "—".to_string() } else { format!("< {}", count(lang, min_cell)) }
 }
 
+/// A hidden median or interval (SPEC section 6): not a count, so never `< k`.
+pub fn masked(lang: Lang) -> &'static str {
+    lang.pick("masqué", "masked")
+}
+
 /// A number of days: `90 j` / `90 d`.
 pub fn days(lang: Lang, n: i32) -> String {
     let unit = match lang {

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use crate::registry::Kpi;
 use crate::tables::{
-    ALL, FunnelRow, ImpactRow, KpiRow, OutcomeRow, PORTFOLIO, RetentionRow, SurvivalRow, SurvivalSummaryRow, Table,
-    Tables,
+    ALL, FunnelRow, ImpactRow, KpiRow, OutcomeRow, PORTFOLIO, RetentionRow, RolloutRow, SurvivalRow,
+    SurvivalSummaryRow, Table, Tables,
 };
 
 /// Cells suppressed in one output, by rule.
@@ -123,6 +123,7 @@ pub fn protect(t: &mut Tables, k: u64) -> Report {
     report.insert(SurvivalRow::FILE, survival(&mut t.survival, k));
     report.insert(SurvivalSummaryRow::FILE, survival_summary(&mut t.survival_summary, k));
     report.insert(ImpactRow::FILE, impact(&mut t.impact, k));
+    report.insert(RolloutRow::FILE, rollout(&mut t.rollout, k));
     report
 }
 
@@ -316,6 +317,40 @@ fn survival_summary(rows: &mut [SurvivalSummaryRow], k: u64) -> Suppressed {
             r.suppressed = true;
         }
         counts.primary += u64::from(r.suppressed);
+    }
+    counts
+}
+
+/// Roll-outs (SPEC section 6): an ATT(g,t) whose comparison units hold
+/// fewer than `k` people is hidden, every figure but the counts, and so is
+/// every aggregate that rests on it; the pre-trend test goes with any
+/// hidden placebo cell. Groups of fewer than `k` people never got here:
+/// the panel leaves them out before estimating.
+fn rollout(rows: &mut [RolloutRow], k: u64) -> Suppressed {
+    let mut counts = Suppressed::default();
+    let small_cell = |r: &RolloutRow| r.aggregation == "att_gt" && small(r.population_control, k);
+    let hidden: Vec<(String, String, String, Option<i32>)> = rows
+        .iter()
+        .filter(|r| small_cell(r))
+        .map(|r| (r.project_id.clone(), r.outcome.clone(), r.metric.clone(), r.event_time))
+        .collect();
+    for r in rows.iter_mut() {
+        let same =
+            |h: &&(String, String, String, Option<i32>)| (&h.0, &h.1, &h.2) == (&r.project_id, &r.outcome, &r.metric);
+        let cells: Vec<Option<i32>> = hidden.iter().filter(same).map(|h| h.3).collect();
+        let covers = |e: Option<i32>| match (r.aggregation.as_str(), r.event_time) {
+            ("att_gt", _) => false,
+            ("dynamic", Some(own)) => e == Some(own),
+            _ => e.is_some_and(|e| e >= 0),
+        };
+        let own = small_cell(r);
+        if own || cells.iter().any(|e| covers(*e)) {
+            r.clear_figures();
+            r.suppressed = true;
+            if own { counts.primary += 1 } else { counts.secondary += 1 }
+        } else if r.aggregation == "simple" && cells.iter().any(|e| e.is_some_and(|e| e < 0)) {
+            r.pretrend_p = None;
+        }
     }
     counts
 }

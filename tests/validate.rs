@@ -124,8 +124,8 @@ fn each_reject_reason_shows_its_count_and_first_three_examples() {
     // the header.
     assert_eq!(
         lines[at("bad_timestamp") + 1].trim(),
-        "usage/a.csv, line 8, column occurred_at: occurred_at \"not a time\" is not a timestamp \
-         (expected ISO 8601, e.g. 2026-10-01T14:05:00+02:00)"
+        "usage/a.csv, line 8, column occurred_at: occurred_at \"not a time\" is not a timestamp between \
+         1990-01-01 and 2099-12-31 (expected ISO 8601, e.g. 2026-10-01T14:05:00+02:00)"
     );
     for reason in ["empty_field", "bad_date", "unknown_project", "double_assignment"] {
         let examples = lines[at(reason) + 1..].iter().take_while(|l| l.starts_with("    ")).count();

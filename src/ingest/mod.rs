@@ -143,6 +143,19 @@ pub struct Staging {
     pub files_read: usize,
     /// Usage rows rejected as `unknown_project`, per project id.
     pub unknown_projects: FxHashMap<String, u64>,
+    pub rollouts: Vec<RolloutStart>,
+    /// (project, unit) already read in `rollouts`, for its duplicate keys.
+    pub rollout_keys: FxHashSet<(u32, String)>,
+}
+
+/// The day a product opened in a unit (a row of the `rollouts` input).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolloutStart {
+    pub project: u32,
+    pub unit: String,
+    pub day: i32,
+    /// The file it was read from, for the cut-off's accounting.
+    file: usize,
 }
 
 /// Everything validated, ready for compute.
@@ -164,6 +177,10 @@ pub struct Dataset {
     /// Accepted assignments up to `as_of`, sorted by project, user.
     pub assignments: Vec<Assignment>,
     pub segments: Vec<Segment>,
+    /// The `users` columns that products roll out by (`rollout.by`).
+    pub units: Vec<Segment>,
+    /// Accepted `rollouts` rows up to `as_of`.
+    pub rollouts: Vec<RolloutStart>,
     /// Users with a row in the users input.
     pub user_rows: FxHashSet<u32>,
     /// Day number of the 1st of the reporting month.
@@ -212,11 +229,12 @@ impl Spans {
 /// Reads and validates every input of `settings`.
 pub fn load(settings: &Settings) -> Result<Dataset> {
     let report_tz = TzTable::new(settings.timezone);
+    let user_columns: Vec<String> = settings.user_columns().into_iter().map(str::to_owned).collect();
     let mut stage = Staging {
         catalog_index: FxHashMap::default(),
         users: UserCodes::default(),
         user_rows: FxHashSet::default(),
-        segments: settings.segments.iter().map(|_| SegmentStage::default()).collect(),
+        segments: settings.user_columns().iter().map(|_| SegmentStage::default()).collect(),
         event_names: Interner::default(),
         outcome_names: Interner::default(),
         events: EventStore::new(settings.memory_events, settings.spill_dir.clone()),
@@ -224,6 +242,8 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         assignments: Vec::new(),
         latest_usage: None,
         files_read: 0,
+        rollouts: Vec::new(),
+        rollout_keys: FxHashSet::default(),
         unknown_projects: FxHashMap::default(),
     };
     let mut rejected_projects = Vec::new();
@@ -254,19 +274,11 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
             };
             match spec.kind {
                 InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects)?,
-                InputKind::Users => validate::read_users(&mut f, &settings.segments, &mut stage)?,
+                InputKind::Users => validate::read_users(&mut f, &user_columns, &mut stage)?,
                 InputKind::Usage => validate::read_usage(&mut f, &mut stage)?,
                 InputKind::Outcomes => validate::read_outcomes(&mut f, &mut stage)?,
                 InputKind::Assignments => validate::read_assignments(&mut f, &mut stage)?,
-                InputKind::Rollouts => {
-                    return Err(read::input_error(
-                        &file.path,
-                        "the rollouts input is not read by this version of jauge".to_owned(),
-                        Some(
-                            "remove inputs.rollouts and the projects' rollout until roll-outs are supported".to_owned(),
-                        ),
-                    ));
-                }
+                InputKind::Rollouts => validate::read_rollouts(&mut f, &mut stage)?,
             }
             if spec.kind == InputKind::Projects {
                 catalog.sort_by(|a: &Project, b| a.id.cmp(&b.id));
@@ -373,6 +385,7 @@ fn finish(
     if settings.input(InputKind::Assignments).is_some() {
         latest.push((InputKind::Assignments, settle_assignments(&mut assignments, &mut ledgers, as_of)));
     }
+    let rollouts = settle_rollouts(std::mem::take(&mut stage.rollouts), &mut ledgers, as_of);
     let mut rejects = Vec::new();
     let mut reconciliation = Vec::new();
     let mut reject_lines = FxHashMap::default();
@@ -386,8 +399,16 @@ fn finish(
         rejects.append(&mut ledger.rejects);
     }
     RejectRow::sort(&mut rejects);
-    let segments =
-        settings.segments.iter().zip(stage.segments).map(|(name, s)| resolve_segment(name, s, n_users)).collect();
+    let mut columns: Vec<Segment> =
+        settings.user_columns().iter().zip(stage.segments).map(|(name, s)| resolve_segment(name, s, n_users)).collect();
+    let units = columns
+        .iter()
+        .filter(|c| settings.projects.iter().any(|p| p.rollout.as_ref().is_some_and(|r| r.by == c.name)))
+        .cloned()
+        .collect();
+    columns.truncate(settings.segments.len());
+    let segments = columns;
+
     Ok(Dataset {
         catalog,
         users: stage.users.keys,
@@ -399,6 +420,8 @@ fn finish(
         outcomes,
         assignments,
         segments,
+        units,
+        rollouts,
         user_rows: stage.user_rows,
         month,
         as_of,
@@ -409,6 +432,19 @@ fn finish(
         latest,
         warnings: Vec::new(),
     })
+}
+
+/// A product's opening day in a unit after `as_of` is set aside (SPEC
+/// section 1); the rest, sorted by project and unit, is kept.
+fn settle_rollouts(mut rollouts: Vec<RolloutStart>, ledgers: &mut [FileLedger], as_of: i32) -> Vec<RolloutStart> {
+    rollouts.retain(|r| {
+        if r.day > as_of {
+            ledgers[r.file].counts.after_cutoff += 1;
+        }
+        r.day <= as_of
+    });
+    rollouts.sort_by(|a, b| (a.project, &a.unit).cmp(&(b.project, &b.unit)));
+    rollouts
 }
 
 fn resolve_segment(name: &str, mut stage: SegmentStage, n_users: usize) -> Segment {

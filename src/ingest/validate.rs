@@ -380,3 +380,24 @@ pub fn read_assignments(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
         Ok(())
     })
 }
+
+pub fn read_rollouts(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
+    let names = ["project_id", "unit", "started_on"];
+    f.each_chunk(&names, &[], |f, chunk| {
+        let [project, unit, day] = f.fields(chunk, names);
+        for i in 0..chunk.height() {
+            let result = check_row(chunk, i, || {
+                let project = project_code(&t.catalog_index, project.get(i))?;
+                let unit = cells::required_text(unit.get(i), "unit")?.into_owned();
+                let day = f.rules.required_date(day.get(i), "started_on")?;
+                if !t.rollout_keys.insert((project, unit.clone())) {
+                    return Err(duplicate_key("unit", &unit));
+                }
+                t.rollouts.push(super::RolloutStart { project, unit, day, file: t.files_read });
+                Ok(())
+            });
+            f.settle(chunk, i, result);
+        }
+        Ok(())
+    })
+}

@@ -43,6 +43,16 @@ pub enum Warning {
     EmptySegment {
         segment: String,
     },
+    /// A `rollouts` unit that no `users` row carries: its population is 0.
+    UnknownUnit {
+        project: String,
+        unit: String,
+        column: String,
+    },
+    /// A product with `rollout` but no accepted `rollouts` row.
+    NoRollout {
+        project: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -80,6 +90,14 @@ impl fmt::Display for Warning {
             Warning::UnusedFunnelEvent { project, event } => write!(
                 f,
                 "funnel event \"{event}\" of [[project]] id = \"{project}\" is configured, but no accepted usage row carries it"
+            ),
+            Warning::UnknownUnit { project, unit, column } => write!(
+                f,
+                "rollouts: unit \"{unit}\" of product \"{project}\" is in no users row's `{column}`; it has no population and is left out"
+            ),
+            Warning::NoRollout { project } => write!(
+                f,
+                "[[project]] id = \"{project}\" has a rollout but no accepted rollouts row: it gets no roll-out figure"
             ),
             Warning::EmptySegment { segment } => {
                 write!(f, "segment \"{segment}\" is configured, but no accepted users row gives it a value")
@@ -136,10 +154,34 @@ pub fn collect(
             }
         }
     }
+    warnings.extend(rollout_warnings(settings, ds));
     for segment in &ds.segments {
         if segment.values.iter().all(|v| v == MISSING) {
             warnings.push(Warning::EmptySegment { segment: segment.name.clone() });
         }
     }
     warnings
+}
+
+fn rollout_warnings(settings: &Settings, ds: &Dataset) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for p in &settings.projects {
+        let Some(rollout) = &p.rollout else { continue };
+        let Some(code) = ds.project_code(&p.id) else { continue };
+        let starts: Vec<_> = ds.rollouts.iter().filter(|r| r.project == code).collect();
+        if starts.is_empty() {
+            out.push(Warning::NoRollout { project: p.id.clone() });
+        }
+        let units = ds.units.iter().find(|u| u.name == rollout.by);
+        for start in starts {
+            if units.is_none_or(|u| !u.values.contains(&start.unit)) {
+                out.push(Warning::UnknownUnit {
+                    project: p.id.clone(),
+                    unit: start.unit.clone(),
+                    column: rollout.by.clone(),
+                });
+            }
+        }
+    }
+    out
 }

@@ -134,8 +134,58 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
     }
     unit_rows(&ctx, PORTFOLIO, &portfolio, &|c| truncated.iter().any(|t| t.1 == c), &mut tables);
     randomized_rows(&ctx, settings, &units, &first_use, &mut tables);
+    rollout_rows(&ctx, settings, &mut tables);
     tables.sort();
     Ok(tables)
+}
+
+/// The staggered roll-out figures of every product with `rollout`, from
+/// the units' populations and the outcomes (no pass over the events).
+fn rollout_rows(ctx: &Context<'_>, settings: &Settings, t: &mut Tables) {
+    let ds = ctx.ds;
+    let valued: rustc_hash::FxHashSet<u32> =
+        ds.outcomes.iter().filter(|o| o.value.is_some()).map(|o| o.outcome).collect();
+    for p in &settings.projects {
+        let (Some(rollout), Some(project)) = (&p.rollout, ds.project_code(&p.id)) else { continue };
+        let Some(column) = ds.units.iter().find(|u| u.name == rollout.by) else { continue };
+        let starts: Vec<_> = ds.rollouts.iter().filter(|r| r.project == project).collect();
+        if starts.is_empty() {
+            continue;
+        }
+        let started_on: Vec<Option<i32>> =
+            column.values.iter().map(|unit| starts.iter().find(|s| &s.unit == unit).map(|s| s.day)).collect();
+        let missing = column.values.iter().position(|v| v == crate::ingest::MISSING);
+        let of_user: Vec<Option<u32>> = column
+            .by_user
+            .iter()
+            .enumerate()
+            .map(|(user, &value)| {
+                let has_row = ds.user_rows.contains(&(user as u32));
+                (has_row && Some(value as usize) != missing).then_some(value)
+            })
+            .collect();
+        let units = rollout::Units { of_user: &of_user, names: &column.values };
+        let since = rollout.since.unwrap_or(ctx.cal.first_month);
+        let periods = rollout::periods(since, ds.as_of);
+        for outcome in settings.outcomes_for(&p.id) {
+            let code = ds.outcome_code(outcome);
+            let q = rollout::Question {
+                project_id: &p.id,
+                outcome,
+                code,
+                has_values: code.is_some_and(|c| valued.contains(&c)),
+                control: match rollout.control {
+                    crate::config::RolloutControl::Never => crate::stats::Control::Never,
+                    crate::config::RolloutControl::NotYet => crate::stats::Control::NotYet,
+                },
+                since,
+                periods,
+                started_on: &started_on,
+                min_cell: settings.min_cell,
+            };
+            t.rollout.extend(rollout::rows(&q, &units, &ctx.index));
+        }
+    }
 }
 
 fn outcome_plan(ds: &Dataset, outcomes: &[String], windows: &[i32]) -> outcomes::Plan {

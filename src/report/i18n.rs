@@ -692,6 +692,59 @@ static EN: Labels = Labels {
     ],
 };
 
+/// The words of the roll-outs in the Impact section.
+pub struct RolloutLabels {
+    pub heading: &'static str,
+    pub intro: &'static str,
+    /// `{product}`, `{outcome}`.
+    pub title: &'static str,
+    pub evidence: &'static str,
+    pub chart_alt: &'static str,
+    pub placebo: &'static str,
+    pub effect: &'static str,
+    pub months_since: &'static str,
+    /// `{effect}`.
+    pub overall: &'static str,
+    /// `{p}`.
+    pub pretrend_fails: &'static str,
+    pub pretrend_holds: &'static str,
+    pub pretrend_none: &'static str,
+}
+
+const ROLLOUT_FR: RolloutLabels = RolloutLabels {
+    heading: "Déploiements progressifs",
+    intro: "Produits ouverts territoire par territoire : l’effet compare l’évolution des territoires ouverts à celle des territoires pas encore ouverts (différence de différences de Callaway et Sant’Anna). C’est un niveau de preuve 3 : il suppose que, sans le produit, les territoires auraient évolué en parallèle.",
+    title: "{product} — «\u{A0}{outcome}\u{A0}», effet par mois depuis l’ouverture",
+    evidence: "Niveau de preuve 3 (comparaison d’évolutions) · IC à 95\u{202F}%",
+    chart_alt: "Effet du déploiement mois par mois depuis l’ouverture",
+    placebo: "Mois avant l’ouverture (placebo)",
+    effect: "Mois depuis l’ouverture",
+    months_since: "Mois depuis l’ouverture du territoire",
+    overall: "Effet moyen depuis l’ouverture : {effect} (niveau de preuve 3).",
+    pretrend_fails: "Attention : avant l’ouverture, les territoires n’évoluaient pas en parallèle ({p}) ; l’effet est à lire avec prudence.",
+    pretrend_holds: "Avant l’ouverture, les territoires évoluaient en parallèle ({p}).",
+    pretrend_none: "Trop peu de territoires pour tester l’évolution parallèle avant l’ouverture : lire les mois placebo du graphique.",
+};
+
+const ROLLOUT_EN: RolloutLabels = RolloutLabels {
+    heading: "Staggered roll-outs",
+    intro: "Products opened unit by unit: the effect compares the change in opened units with that in units not yet opened (Callaway and Sant’Anna’s difference in differences). It is evidence level 3: it assumes that without the product the units would have moved in parallel.",
+    title: "{product} — “{outcome}”, effect by month since opening",
+    evidence: "Evidence level 3 (a comparison of changes) · 95% CI",
+    chart_alt: "Effect of the roll-out month by month since opening",
+    placebo: "Months before opening (placebo)",
+    effect: "Months since opening",
+    months_since: "Months since the unit opened",
+    overall: "Average effect since opening: {effect} (evidence level 3).",
+    pretrend_fails: "Caution: before opening, the units did not move in parallel ({p}); read the effect with care.",
+    pretrend_holds: "Before opening, the units moved in parallel ({p}).",
+    pretrend_none: "Too few units to test parallel trends before opening: read the placebo months of the chart.",
+};
+
+pub fn rollout_labels(lang: Lang) -> &'static RolloutLabels {
+    lang.pick(&ROLLOUT_FR, &ROLLOUT_EN)
+}
+
 /// The words of the Revisions section (SPEC section 8).
 pub struct RevisionLabels {
     pub title: &'static str,

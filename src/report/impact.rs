@@ -50,6 +50,7 @@ pub fn section(ctx: &Ctx, number: usize, jobs: &mut Vec<Job>) -> Section {
         blocks.push(Block::Heading(t.srm_heading.into()));
         blocks.extend(srm_blocks(ctx));
     }
+    blocks.extend(super::rollout::blocks(ctx, jobs));
     Section { anchor: "impact".into(), title: format!("{number}. {}", t.impact), level: 1, page_break: true, blocks }
 }
 

@@ -22,6 +22,7 @@ pub mod model;
 pub mod product;
 pub mod quality;
 pub mod revisions;
+pub mod rollout;
 pub mod summary;
 
 #[cfg(test)]

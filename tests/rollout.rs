@@ -1,0 +1,58 @@
+//! Staggered roll-outs end to end on the tiny fixture: the `rollouts` input
+//! validated like the others (a repeated unit, an unknown product, a bad
+//! date, an opening after the cut-off), a unit that no `users` row carries
+//! told as a warning, and `rollout.parquet` written with its columns.
+
+mod common;
+
+use common::*;
+
+const ROLLOUTS: &str = "project_id,unit,started_on\n\
+alpha,Normandie,2026-10-01\n\
+alpha,Normandie,2026-11-01\n\
+omega,Bretagne,2026-10-01\n\
+alpha,Bretagne,2026-02-30\n\
+alpha,Corse,2026-09-01\n\
+alpha,Bretagne,2026-12-15\n";
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
+    copy_dir(&root().join("datasets/fixtures/tiny"), &dir);
+    std::fs::write(dir.join("rollouts.csv"), ROLLOUTS).unwrap();
+    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
+    let config = config.replace("users = \"users.csv\"", "users = \"users.csv\"\nrollouts = \"rollouts.csv\"").replace(
+        "north_star = { kpi = \"active_users\", target = 2 }",
+        "north_star = { kpi = \"active_users\", target = 2 }\nrollout = { by = \"region\", since = \"2026-08\" }",
+    );
+    std::fs::write(dir.join("jauge.toml"), config).unwrap();
+    dir
+}
+
+#[test]
+fn the_rollouts_input_is_validated_and_accounted_for() {
+    let dir = fixture("rollout-validate");
+    let o = jauge(&["run", "--config", "jauge.toml", "--out", "out"], &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warnings = stderr(&o);
+    assert!(warnings.contains("unit \"Corse\" of product \"alpha\" is in no users row"), "{warnings}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/manifest.json")).unwrap()).unwrap();
+    let totals = &manifest["totals"]["rollouts"];
+    // 6 rows: Normandie and Corse accepted, a repeated Normandie, an unknown
+    // product and a 30 February rejected, a December opening after the
+    // cut-off (31 October).
+    assert_eq!(
+        [&totals["rows_read"], &totals["accepted"], &totals["rejected"], &totals["after_cutoff"]],
+        [6, 2, 3, 1].map(serde_json::Value::from).each_ref()
+    );
+    let rejects = read_parquet(&dir.join("out/restricted/rejects.parquet"));
+    let reason = rejects.column("reason").unwrap().str().unwrap().clone();
+    let reasons: Vec<&str> = (0..reason.len()).filter_map(|i| reason.get(i)).collect();
+    for reason in ["duplicate_key", "unknown_project", "bad_date"] {
+        assert!(reasons.contains(&reason), "{reason}: {reasons:?}");
+    }
+    let rollout = read_parquet(&dir.join("out/rollout.parquet"));
+    let names: Vec<&str> = rollout.get_column_names().iter().map(|n| n.as_str()).collect();
+    assert_eq!(&names[..4], ["project_id", "outcome", "metric", "aggregation"]);
+    assert!(rollout.height() > 0, "Normandie opened in October, Bretagne never: one group, one comparison unit");
+}
