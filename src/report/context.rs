@@ -192,15 +192,19 @@ pub fn chart(jobs: &mut Vec<Job>, name: String, figure: impl Into<AnyFigure>, al
     block
 }
 
-/// File stems for every id, unique even when two ids clean up alike.
+/// File stems for every id, unique even when two ids clean up alike, when
+/// a suffixed stem is itself an id, or when two differ only by case (one
+/// folder on macOS and Windows: the public pages are folders).
 fn unique_stems<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
     let mut used = BTreeSet::new();
     let mut out = BTreeMap::new();
     for (i, id) in ids.enumerate() {
-        let mut stem = charts::file_stem(id);
-        if !used.insert(stem.clone()) {
-            stem = format!("{stem}-{}", i + 1);
-            used.insert(stem.clone());
+        let clean = charts::file_stem(id);
+        let mut stem = clean.clone();
+        let mut suffix = i + 1;
+        while !used.insert(stem.to_ascii_lowercase()) {
+            stem = format!("{clean}-{suffix}");
+            suffix += 1;
         }
         out.insert(id, stem);
     }
@@ -217,5 +221,8 @@ mod tests {
         assert_eq!(stems["a b"], "a_b");
         assert_eq!(stems["a_b"], "a_b-2");
         assert_eq!(stems["c"], "c");
+        let stems = unique_stems(["a_b-3", "a b", "a_b", "Alpha", "alpha"].into_iter());
+        assert_eq!(stems["a_b"], "a_b-4", "a_b-3 is taken by an id");
+        assert_eq!(stems["alpha"], "alpha-5", "Alpha and alpha are one folder on macOS");
     }
 }
