@@ -12,25 +12,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+use common::browser::{chromium, problems, tools_or_skip};
 use common::*;
-
-fn tool(name: &str) -> bool {
-    Command::new("which").arg(name).output().is_ok_and(|o| o.status.success())
-}
-
-fn chromium(args: &[&str], page: &Path) -> String {
-    let profile = scratch("report-browser-profile");
-    let out = Command::new("chromium")
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        .args(["--disable-component-update", "--disable-sync", "--no-first-run", "--enable-logging=stderr", "--v=0"])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed: {}", stderr(&out));
-    stderr(&out)
-}
 
 fn pdf_page(pdf: &Path, page: usize) -> String {
     let p = page.to_string();
@@ -40,9 +23,7 @@ fn pdf_page(pdf: &Path, page: usize) -> String {
 
 #[test]
 fn the_report_opens_and_prints_one_page_per_product() {
-    if !(tool("chromium") && tool("pdfinfo")) {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium and poppler-utils (see .ci/run)");
-        eprintln!("skipped: chromium or poppler-utils is not installed");
+    if !tools_or_skip(&["chromium", "pdfinfo"]) {
         return;
     }
     let dir = scratch("report-browser");
@@ -51,19 +32,16 @@ fn the_report_opens_and_prints_one_page_per_product() {
     assert!(o.status.success(), "{}", stderr(&o));
     let html = out.join("report.html");
 
-    let log = chromium(
+    let (_, log) = chromium(
+        "report-browser",
         &[&format!("--screenshot={}", dir.join("screenshot.png").display()), "--window-size=1240,1754"],
         &html,
     );
-    let problems: Vec<&str> = log
-        .lines()
-        .filter(|l| l.contains("CONSOLE") || l.contains("net::ERR") || l.contains("Failed to load"))
-        .collect();
-    assert!(problems.is_empty(), "browser errors: {problems:#?}");
+    assert!(problems(&log).is_empty(), "browser errors: {:#?}", problems(&log));
     assert!(dir.join("screenshot.png").metadata().unwrap().len() > 10_000, "an empty screenshot");
 
     let pdf = dir.join("report.pdf");
-    chromium(&["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())], &html);
+    chromium("report-browser", &["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())], &html);
     let info = stdout(&Command::new("pdfinfo").arg(&pdf).output().unwrap());
     let pages: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
     let texts: Vec<String> = (1..=pages).map(|p| pdf_page(&pdf, p)).collect();

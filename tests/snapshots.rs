@@ -1,7 +1,8 @@
 //! Snapshots (insta) of what a reader sees, on the tiny fixture: the
 //! command-line listings, the report's outline in both languages, its
-//! tables as text, and every chart's SVG. A change to any of them shows up
-//! as a reviewed diff (`cargo insta review`, or `INSTA_UPDATE=always`).
+//! tables as text, every chart's SVG, and `alpha`'s public page and
+//! `stats.json`. A change to any of them shows up as a reviewed diff
+//! (`cargo insta review`, or `INSTA_UPDATE=always`).
 
 mod common;
 
@@ -73,4 +74,13 @@ fn every_chart_svg() {
         let svg = std::fs::read_to_string(out.join("charts").join(&name)).unwrap();
         insta::assert_snapshot!(name.trim_end_matches(".svg").to_owned(), svg);
     }
+}
+
+#[test]
+fn public_pages() {
+    let out = run_tiny("snapshot-public", "en");
+    let read = |file: &str| std::fs::read_to_string(out.join("public").join(file)).unwrap();
+    insta::assert_snapshot!("public_alpha_stats", read("alpha/stats.json"));
+    insta::assert_snapshot!("public_alpha_outline", outline(&read("alpha/index.html")));
+    insta::assert_snapshot!("public_index_outline", outline(&read("index.html")));
 }

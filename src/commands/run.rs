@@ -45,10 +45,10 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     if let Some(previous) = &previous {
         tables.revisions = revisions::revisions(&tables, &previous.values());
     }
-    let rendered = stages.run("report", "drawing the charts and the report", || {
-        let previous = previous.as_ref().and_then(|p| PreviousRun::of(&p.manifest, &ds.reconciliation));
-        report::render(&report_input(&settings, &ds, &tables, outages, &trials, previous))
-    });
+    let previous_run = previous.as_ref().and_then(|p| PreviousRun::of(&p.manifest, &ds.reconciliation));
+    let input = report_input(&settings, &ds, &tables, outages, &trials, previous_run);
+    let rendered = stages.run("report", "drawing the charts and the report", || report::render(&input));
+    let public = stages.run("public", "rendering the public pages", || report::public::render(&input));
     let folder = match early {
         Some(folder) => folder,
         None => OutputFolder::create(&out, Marker::Report)?,
@@ -58,6 +58,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     written
         .push(stages.run("workbook", "writing the workbook", || output::write_workbook(&folder, &tables, ds.as_of))?);
     written.extend(output::write_report(&folder, &rendered)?);
+    written.push(output::write_public(&folder, &public)?);
     let manifest = Manifest {
         settings: &settings,
         month: ds.month,
@@ -125,6 +126,7 @@ fn report_input<'a>(
             phase: p.phase.clone(),
             annual_cost_eur: p.annual_cost_eur,
             has_usage: with_usage.contains(p.id.as_str()),
+            public_outcome: public_outcome(settings, &p.id),
         })
         .collect();
     ReportInput {
@@ -146,4 +148,14 @@ fn report_input<'a>(
         planned_n: trials.to_vec(),
         previous,
     }
+}
+
+/// The outcome a product's public page shows: its trial's primary endpoint,
+/// else its first outcome at its shortest window (docs/decisions.md).
+fn public_outcome(settings: &Settings, project_id: &str) -> Option<(String, i32)> {
+    if let Some(primary) = settings.project(project_id).and_then(|p| p.primary.clone()) {
+        return Some(primary);
+    }
+    let outcome = settings.outcomes_for(project_id).first()?;
+    Some((outcome.clone(), *settings.windows_for(project_id).iter().min()?))
 }

@@ -68,3 +68,14 @@ pub fn write_report(folder: &OutputFolder, rendered: &crate::report::Rendered) -
     let file = |name: &str, rows: usize| Written { file: name.to_owned(), rows, suppressed: Suppressed::default() };
     Ok(vec![file("report.html", 1), file("report.md", 1), file("charts/", rendered.charts.len())])
 }
+
+/// Writes the public statistics pages into `public/`.
+pub fn write_public(folder: &OutputFolder, site: &crate::report::public::Site) -> Result<Written> {
+    folder.write("public/index.html", site.index.as_bytes())?;
+    for page in &site.products {
+        folder.write(&format!("public/{}/index.html", page.folder), page.html.as_bytes())?;
+        folder.write(&format!("public/{}/stats.json", page.folder), page.json.as_bytes())?;
+    }
+    let files = 1 + 2 * site.products.len();
+    Ok(Written { file: "public/".to_owned(), rows: files, suppressed: Suppressed::default() })
+}

@@ -192,19 +192,21 @@ pub fn chart(jobs: &mut Vec<Job>, name: String, figure: impl Into<AnyFigure>, al
     block
 }
 
-/// File stems for every id, unique even when two ids clean up alike.
+/// File stems for every id, unique even when two ids clean up alike, when
+/// a suffixed stem is itself an id, or when two differ only by case (one
+/// folder on macOS and Windows: the public pages are folders).
 fn unique_stems<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
     let mut used = BTreeSet::new();
     let mut out = BTreeMap::new();
     for (i, id) in ids.enumerate() {
         let clean = charts::file_stem(id);
         let mut stem = clean.clone();
-        // A suffixed stem may be another id's own stem (`a!` and `a!-3`):
-        // count up until it is free.
-        let mut n = i + 1;
-        while !used.insert(stem.clone()) {
-            stem = format!("{clean}-{n}");
-            n += 1;
+        // A suffixed stem may be another id's own stem (`a!` and `a!-3`),
+        // or differ from one only by case: count up until it is free.
+        let mut suffix = i + 1;
+        while !used.insert(stem.to_ascii_lowercase()) {
+            stem = format!("{clean}-{suffix}");
+            suffix += 1;
         }
         out.insert(id, stem);
     }
@@ -221,6 +223,9 @@ mod tests {
         assert_eq!(stems["a b"], "a_b");
         assert_eq!(stems["a_b"], "a_b-2");
         assert_eq!(stems["c"], "c");
+        let stems = unique_stems(["a_b-3", "a b", "a_b", "Alpha", "alpha"].into_iter());
+        assert_eq!(stems["a_b"], "a_b-4", "a_b-3 is taken by an id");
+        assert_eq!(stems["alpha"], "alpha-5", "Alpha and alpha are one folder on macOS");
     }
 
     #[test]

@@ -521,6 +521,7 @@ pub fn input(tables: &Tables, lang: Lang, n: usize, as_of: i32) -> ReportInput<'
             phase: s.phase.map(String::from),
             annual_cost_eur: s.cost,
             has_usage: s.months > 0,
+            public_outcome: Some(("employment".into(), if s.trial { 90 } else { 30 })),
         })
         .collect();
     let file = |input: &str, file: &str, read, rejected, duplicate, after| Reconciliation {

@@ -820,6 +820,124 @@ pub fn revision_labels(lang: Lang) -> &'static RevisionLabels {
     lang.pick(&REVISIONS_FR, &REVISIONS_EN)
 }
 
+/// The words of the public statistics pages (SPEC section 9): plain
+/// language for anyone, not the committee's. Serialisable so that a test can
+/// tell the digits of the wording from those of the figures.
+#[derive(Debug, serde::Serialize)]
+pub struct PublicLabels {
+    pub site: &'static str,
+    pub index_title: &'static str,
+    pub index_intro: &'static str,
+    /// `{k}`: the disclosure threshold (left out when it is 0).
+    pub index_masked: &'static str,
+    /// `{month}`, `{date}`.
+    pub period: &'static str,
+    /// `{month}`: the reporting month.
+    pub active_13: &'static str,
+    pub no_usage: &'static str,
+    pub back: &'static str,
+    pub page_title: &'static str,
+    pub monthly: &'static str,
+    pub monthly_intro: &'static str,
+    pub monthly_chart: &'static str,
+    pub masked_bar: &'static str,
+    pub outcome: &'static str,
+    /// `{outcome}`, `{window}`, `{cohort}`.
+    pub outcome_text: &'static str,
+    pub cohort_users: &'static str,
+    pub ci95: &'static str,
+    pub observed_note: &'static str,
+    pub impact: &'static str,
+    /// `{outcome}`, `{window}`.
+    pub impact_text: &'static str,
+    pub always_valid: &'static str,
+    pub impact_note: &'static str,
+    pub evidence: &'static str,
+    pub evidence_trial: &'static str,
+    pub evidence_observed: &'static str,
+    /// A hidden figure that is not a count.
+    pub masked: &'static str,
+    /// `{s}`, `{k}`, `{masked}` (left out when `k` is 0).
+    pub legend_masked: &'static str,
+    pub legend_missing: &'static str,
+    /// `{id}`.
+    pub product_id: &'static str,
+    pub json: &'static str,
+    pub footer: &'static str,
+}
+
+const PUBLIC_FR: PublicLabels = PublicLabels {
+    site: "Statistiques publiques de l’incubateur",
+    index_title: "Statistiques publiques des produits",
+    index_intro: "Chaque produit publie ici ses chiffres d’usage et, quand il a été évalué, son impact : des chiffres sur l’ensemble de ses utilisateurs.",
+    index_masked: "Ceux qui concernent moins de {k}\u{A0}personnes sont masqués.",
+    period: "Mois de {month} · données au {date}",
+    active_13: "Utilisateurs actifs en {month} et sur 13\u{A0}mois",
+    no_usage: "Pas encore de données d’usage",
+    back: "Tous les produits",
+    page_title: "Statistiques",
+    monthly: "Utilisateurs par mois",
+    monthly_intro: "Utilisateurs actifs : au moins un usage du produit dans le mois. Nouveaux utilisateurs : premier usage du produit ce mois-là.",
+    monthly_chart: "Utilisateurs actifs (barre claire) et nouveaux utilisateurs (barre foncée) par mois ; les valeurs sont dans le tableau.",
+    masked_bar: "Une barre en pointillés est une valeur masquée.",
+    outcome: "Résultat observé",
+    outcome_text: "Part des utilisateurs arrivés en {cohort} qui ont eu l’issue «\u{A0}{outcome}\u{A0}» dans les {window} suivant leur premier usage",
+    cohort_users: "Utilisateurs arrivés ce mois-là",
+    ci95: "Intervalle de confiance à 95\u{202F}%",
+    observed_note: "Un taux observé ne dit pas ce que le produit a causé : ses utilisateurs ne ressemblent pas aux autres.",
+    impact: "Impact mesuré par un essai randomisé",
+    impact_text: "Écart de la part ayant l’issue «\u{A0}{outcome}\u{A0}» dans les {window} suivant l’affectation, entre les personnes tirées au sort pour accéder au produit et les autres (critère principal)",
+    always_valid: "Intervalle à 95\u{202F}% toujours valide",
+    impact_note: "Cet intervalle reste valide quel que soit le nombre de fois où l’essai est lu ; un effet est démontré quand il exclut zéro et qu’il résiste à la correction pour l’ensemble des essais.",
+    evidence: "Niveau de preuve",
+    evidence_trial: "5 sur 5 (essai randomisé, échelle de Maryland)",
+    evidence_observed: "1 sur 5 (description, pas un effet)",
+    masked: "masqué",
+    legend_masked: "«\u{A0}{s}\u{A0}» ou «\u{A0}{masked}\u{A0}»\u{A0}: chiffre masqué pour protéger les personnes (il porte sur moins de {k}\u{A0}utilisateurs, ou permettrait de retrouver un tel chiffre).",
+    legend_missing: "«\u{A0}—\u{A0}»\u{A0}: pas de valeur.",
+    product_id: "Identifiant du produit\u{A0}: {id}",
+    json: "Les mêmes chiffres en JSON",
+    footer: "Chiffres produits chaque mois par jauge à partir des exports des produits ; ceux d’un mois déjà publié peuvent être révisés quand des données arrivent en retard.",
+};
+
+const PUBLIC_EN: PublicLabels = PublicLabels {
+    site: "Public statistics of the incubator",
+    index_title: "Public statistics of the products",
+    index_intro: "Each product publishes here its usage figures and, once evaluated, its impact: figures about all of its users.",
+    index_masked: "Those about fewer than {k}\u{A0}people are masked.",
+    period: "Month of {month} · data as of {date}",
+    active_13: "Active users in {month} and over 13\u{A0}months",
+    no_usage: "No usage data yet",
+    back: "All products",
+    page_title: "Statistics",
+    monthly: "Users by month",
+    monthly_intro: "Active users: at least one use of the product in the month. New users: first use of the product that month.",
+    monthly_chart: "Active users (light bar) and new users (dark bar) by month; the values are in the table.",
+    masked_bar: "A dotted bar is a masked value.",
+    outcome: "Observed outcome",
+    outcome_text: "Share of the users who arrived in {cohort} with the outcome “{outcome}” within {window} of their first use",
+    cohort_users: "Users who arrived that month",
+    ci95: "95% confidence interval",
+    observed_note: "An observed rate does not say what the product caused: its users are not like other people.",
+    impact: "Impact measured by a randomized trial",
+    impact_text: "Difference in the share with the outcome “{outcome}” within {window} of assignment, between the people drawn to access the product and the others (primary endpoint)",
+    always_valid: "Always-valid 95% interval",
+    impact_note: "This interval stays valid however often the trial is read; an effect is demonstrated when it excludes zero and survives the correction for every trial read at once.",
+    evidence: "Level of evidence",
+    evidence_trial: "5 out of 5 (randomized trial, Maryland scale)",
+    evidence_observed: "1 out of 5 (a description, not an effect)",
+    masked: "masked",
+    legend_masked: "“{s}” or “{masked}”: figure masked to protect people (it is about fewer than {k}\u{A0}users, or would give such a figure away).",
+    legend_missing: "“—”: no value.",
+    product_id: "Product id: {id}",
+    json: "The same figures as JSON",
+    footer: "Figures produced every month by jauge from the products’ exports; those of a month already published may be revised when data arrive late.",
+};
+
+pub fn public_labels(lang: Lang) -> &'static PublicLabels {
+    lang.pick(&PUBLIC_FR, &PUBLIC_EN)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -229,17 +229,31 @@ fn verdict_sign(row: &ImpactRow) -> Option<Sign> {
     })
 }
 
+/// A row's verdict as the report and the public pages give it.
+pub struct Verdict {
+    /// `positive`, `negative`, `not_demonstrated` or `not_estimable`.
+    pub code: &'static str,
+    pub label: &'static str,
+    pub sign: Sign,
+}
+
+/// The verdict of a published row (a suppressed row has none to give).
+pub fn verdict_of(ctx: &Ctx, row: &ImpactRow) -> Verdict {
+    let (code, label) = match verdict_sign(row) {
+        Some(Sign::Positive) => ("positive", ctx.t.positive),
+        Some(Sign::Negative) => ("negative", ctx.t.negative),
+        Some(Sign::Neutral) => ("not_demonstrated", ctx.t.not_demonstrated),
+        None => ("not_estimable", ctx.t.not_estimable),
+    };
+    Verdict { code, label, sign: verdict_sign(row).unwrap_or(Sign::Neutral) }
+}
+
 fn verdict(ctx: &Ctx, row: &ImpactRow) -> Cell {
     if row.suppressed {
         return Cell::suppressed(&ctx.mark);
     }
-    let text = match verdict_sign(row) {
-        Some(Sign::Positive) => ctx.t.positive,
-        Some(Sign::Negative) => ctx.t.negative,
-        Some(Sign::Neutral) => ctx.t.not_demonstrated,
-        None => ctx.t.not_estimable,
-    };
-    Cell { text: text.into(), kind: CellKind::Verdict(verdict_sign(row).unwrap_or(Sign::Neutral)) }
+    let v = verdict_of(ctx, row);
+    Cell { text: v.label.into(), kind: CellKind::Verdict(v.sign) }
 }
 
 fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {

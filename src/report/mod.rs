@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod method;
 pub mod model;
 pub mod product;
+pub mod public;
 pub mod quality;
 pub mod revisions;
 pub mod rollout;

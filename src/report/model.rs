@@ -26,6 +26,9 @@ pub struct ProjectInfo {
     pub annual_cost_eur: Option<f64>,
     /// False when the product has no event in `E`: its page says "no usage data".
     pub has_usage: bool,
+    /// The outcome and window its public page shows: the primary endpoint
+    /// of its trial, else its first outcome at its shortest window.
+    pub public_outcome: Option<(String, i32)>,
 }
 
 /// Everything the report shows, after disclosure control.

@@ -2,6 +2,8 @@
 //! read parquet outputs.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
