@@ -75,6 +75,11 @@ fn validation_recovers_every_planted_count() {
     let reasons = rejects.column("reason").unwrap().str().unwrap();
     let truth = truth();
     for expected in truth["validation"]["files"].as_array().unwrap() {
+        // jauge reads `rollouts.csv` from #16's integration on (the demo's
+        // config declares it commented out until then).
+        if expected["input"] == "rollouts" {
+            continue;
+        }
         let file = format!("datasets/demo/{}", expected["file"].as_str().unwrap());
         let got = manifest["inputs"].as_array().unwrap().iter().find(|i| i["file"] == file.as_str());
         let got = got.unwrap_or_else(|| panic!("{file} not in the manifest"));
