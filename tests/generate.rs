@@ -224,3 +224,41 @@ fn an_end_month_out_of_range_is_a_usage_error() {
         assert!(!dir.join("data").exists());
     }
 }
+
+/// Each roll-out of the demo (SPEC section 4, staggered roll-outs): the
+/// generator states, from its model, both the true effect on the monthly
+/// employment rate (`att`) and what the estimator must give on this very
+/// dataset (`expected`, the estimator's expectation on the panel it
+/// defines). The run's `simple` rate interval must hold both, and the
+/// roll-out planted with no effect must hold 0.
+#[test]
+fn rollouts_recover_their_planted_effects() {
+    let out = demo_run("generate-rollouts");
+    let rollout = read_parquet(&out.join("rollout.parquet"));
+    let text = |c: &str| rollout.column(c).unwrap().str().unwrap().clone();
+    let float = |c: &str| rollout.column(c).unwrap().f64().unwrap().clone();
+    let (projects, metrics, aggregations) = (text("project_id"), text("metric"), text("aggregation"));
+    let (att, low, high) = (float("att"), float("ci_low"), float("ci_high"));
+    let truth = truth();
+    let rollouts = truth["rollouts"].as_array().unwrap();
+    assert!(rollouts.len() >= 3, "the demo has roll-outs");
+    for r in rollouts {
+        let project = r["project_id"].as_str().unwrap();
+        let i = (0..rollout.height())
+            .find(|&i| {
+                projects.get(i) == Some(project)
+                    && metrics.get(i) == Some("rate")
+                    && aggregations.get(i) == Some("simple")
+            })
+            .unwrap_or_else(|| panic!("{project}: no simple rate row"));
+        let simple = &r["outcomes"].as_array().unwrap().iter().find(|o| o["metric"] == "rate").unwrap()["simple"];
+        let (expected, planted) = (simple["expected"].as_f64().unwrap(), simple["att"].as_f64().unwrap());
+        let (lo, hi) = (low.get(i).unwrap(), high.get(i).unwrap());
+        assert!(att.get(i).is_some());
+        assert!(lo <= expected && expected <= hi, "{project}: the expected {expected} outside [{lo}, {hi}]");
+        assert!(lo <= planted && planted <= hi, "{project}: the true effect {planted} outside [{lo}, {hi}]");
+        if r["zero_effect"].as_bool().unwrap() {
+            assert!(lo <= 0.0 && 0.0 <= hi, "{project}: no effect planted, yet [{lo}, {hi}]");
+        }
+    }
+}

@@ -111,7 +111,10 @@ struct Template {
     /// Probability of being active in a month while still a user.
     active: f64,
     /// Hazard ratio on the audience's outcome from first use: employment
-    /// for job seekers, hires for employers; 1 = no effect.
+    /// for job seekers, hires for employers; 1 = no effect. A roll-out
+    /// product (`model::ROLLOUTS`) takes its reach and openings from there
+    /// (its `launch` is its first wave), and this is its ratio once built
+    /// up.
     hr: f64,
     /// Annual cost in thousands of euros; `None` = not costed yet.
     cost_k: Option<u32>,
@@ -462,7 +465,7 @@ const TEMPLATES: [Template; 40] = [
         origin: INT,
         audience: JS,
         phase: BUILD,
-        launch: 10,
+        launch: 24,
         stop: None,
         ramp: 18,
         reach: 0.05,
@@ -470,7 +473,7 @@ const TEMPLATES: [Template; 40] = [
         events: 3.0,
         keep: 0.5,
         active: 0.45,
-        hr: 1.2,
+        hr: 1.0,
         cost_k: Some(240),
         funnel: &[],
         vocab: &[("search", 3), ("map_viewed", 2), ("form_submitted", 1)],
@@ -490,7 +493,7 @@ const TEMPLATES: [Template; 40] = [
         events: 4.0,
         keep: 0.6,
         active: 0.55,
-        hr: 1.1,
+        hr: 2.0,
         cost_k: Some(520),
         funnel: &[],
         vocab: &[("offer_viewed", 4), ("video_watched", 2), ("application_sent", 1)],
@@ -642,7 +645,7 @@ const TEMPLATES: [Template; 40] = [
         origin: INT,
         audience: JS,
         phase: ACC,
-        launch: 20,
+        launch: 24,
         stop: None,
         ramp: 18,
         reach: 0.05,
@@ -650,7 +653,7 @@ const TEMPLATES: [Template; 40] = [
         events: 3.0,
         keep: 0.6,
         active: 0.5,
-        hr: 1.1,
+        hr: 1.6,
         cost_k: Some(250),
         funnel: &[],
         vocab: &[("form_submitted", 2), ("simulation_run", 2), ("document_downloaded", 1)],
@@ -762,7 +765,7 @@ const TEMPLATES: [Template; 40] = [
         origin: INT,
         audience: JS,
         phase: BUILD,
-        launch: 8,
+        launch: 24,
         stop: None,
         ramp: 16,
         reach: 0.04,
@@ -770,7 +773,7 @@ const TEMPLATES: [Template; 40] = [
         events: 3.0,
         keep: 0.7,
         active: 0.6,
-        hr: 1.2,
+        hr: 2.4,
         cost_k: Some(230),
         funnel: &[],
         vocab: &[("message_sent", 3), ("appointment_booked", 1)],

@@ -67,8 +67,9 @@ pub fn config(world: &World, last: &LastMonth, assigned: &[(u64, u64)]) -> Strin
          usage = \"usage/*\"\n\
          outcomes = \"outcomes/*\"\n\
          assignments = \"assignments.csv\"\n\
-         users = \"users.csv\"\n\n",
+         users = \"users.csv\"\n",
     );
+    let _ = writeln!(s, "rollouts = \"rollouts.csv\"\n");
     let windows: Vec<String> = WINDOWS.iter().map(i32::to_string).collect();
     let _ = writeln!(
         s,
@@ -171,6 +172,10 @@ pub fn config(world: &World, last: &LastMonth, assigned: &[(u64, u64)]) -> Strin
     if index("marche-inclusion").is_some() {
         project("marche-inclusion", vec![format!("outcomes = {}", toml_list(&["hire"]))]);
     }
+    for r in &world.rollouts {
+        let line = format!("rollout = {{ by = \"region\", control = \"{}\" }}", r.design.control);
+        project(&world.products[r.product].id, vec![line]);
+    }
     s
 }
 
@@ -188,6 +193,7 @@ pub fn readme(world: &World, events: u64) -> String {
             )
         })
         .collect();
+    let rollouts: Vec<String> = world.rollouts.iter().map(|r| format!("`{}`", world.products[r.product].id)).collect();
     format!(
         "# Synthetic incubator dataset\n\n\
 Made by `jauge generate --users {users} --products {products} --end {end} --months {months} --seed {seed}`: \
@@ -205,7 +211,8 @@ Run `jauge run --config jauge.toml` in this folder: the default month is {last} 
 | `outcomes/export.parquet` | parquet | `user_id` (text), `outcome`, `occurred_on` (date), `value` (monthly wage of an employment, hires of the day) |\n\
 | `outcomes/late.ndjson` | NDJSON | same fields |\n\
 | `assignments.csv` | CSV `,` | `project_id, user_id, arm, assigned_on` |\n\
-| `users.csv` | CSV `,` | `user_id, region, age_band, user_type` |\n\
+| `users.csv` | CSV `,` | `user_id, region, age_band, user_type`: every user, product users or not |\n\
+| `rollouts.csv` | CSV `,` | `project_id, unit, started_on`: the day a product opened in a region |\n\
 | `jauge.toml` | | a configuration for these files |\n\
 | `truth.json` | | the planted effects and the expected reconciliation of every file |\n\n\
 ## What is planted\n\n\
@@ -218,6 +225,10 @@ effect multiply the employment hazard from first use. Young job seekers use more
 find jobs faster, so observed outcome rates of users overstate effects.\n\
 - Randomized trials among new job seekers, at registration: {trials}. One has no effect at all. \
 `truth.json` gives each trial's true intention-to-treat difference for every outcome and window.\n\
+- Staggered roll-outs: {rollouts} open region by region over the period, some regions never; \
+after a region opens, advisers offer the product to a share of its job seekers. One has no effect, \
+one's effect builds up over six months. `truth.json` → `rollouts` gives each one's true effect on \
+the monthly employment rate of its regions' `users.csv` population, per event time and overall.\n\
 - Defects, one row of each reject reason at least: `empty_field`, `bad_record`, `bad_timestamp`, \
 `nonexistent_local_time` (the skipped March hour), `bad_date`, `bad_number`, `bad_value`, `bad_id`, \
 `unknown_project`, `bad_arm`, `duplicate_key`, `double_assignment`; exact duplicates (the \
@@ -232,6 +243,7 @@ a date given as a timestamp. `truth.json` → `validation` lists the expected co
         first = month_label(world.first_month),
         last = month_label(world.last_month),
         trials = trials.join("; "),
+        rollouts = rollouts.join(", "),
     )
 }
 

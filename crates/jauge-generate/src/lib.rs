@@ -6,8 +6,8 @@
 //!
 //! Responsible for: simulating about forty products and their users (job
 //! seekers, employers, advisers) month by month, with outcomes,
-//! randomized trials whose true effects are known, and deliberately messy
-//! rows; handing every file to a [`Sink`] as a [`RawTable`] (with its
+//! randomized trials and staggered regional roll-outs whose true effects
+//! are known, and deliberately messy rows; handing every file to a [`Sink`] as a [`RawTable`] (with its
 //! intended [`Format`]) or as text. The output depends only on
 //! [`GenerateOptions`]: one seeded ChaCha8 stream per part of the
 //! simulation, no clock, no hash-map iteration.
@@ -17,10 +17,10 @@
 //! command line, or reading anything.
 //!
 //! Memory stays bounded at any scale: phase 1 keeps 32 bytes per adoption
-//! and 3 bytes per user; phase 2 holds one month of events (16 bytes each,
+//! and 4 bytes per user; phase 2 holds one month of events (16 bytes each,
 //! then the month's table) plus the few events carried into the next
 //! month. Usage volume is proportional to `--users` (about
-//! [`events_per_user`] events each, ~27 with the default portfolio and
+//! [`events_per_user`] events each, ~31 with the default portfolio and
 //! period); [`users_for_events`] inverts it.
 //!
 //! Layout: `model` holds every number of the model and the analytic
@@ -155,7 +155,7 @@ pub struct Summary {
 
 /// Generates the whole dataset into `sink`: `projects.csv`, `users.csv`,
 /// `outcomes/export.parquet`, `outcomes/late.ndjson`, `assignments.csv`,
-/// `usage/YYYY-MM.parquet` (one per month, in order),
+/// `rollouts.csv`, `usage/YYYY-MM.parquet` (one per month, in order),
 /// `usage/late-corrections.csv`, then `jauge.toml`, `truth.json` and
 /// `README.md`.
 ///
@@ -180,10 +180,14 @@ pub fn generate<S: Sink>(options: &GenerateOptions, sink: &mut S) -> Result<Summ
     send(sink, "projects.csv", semicolon, table)?;
     files.push(counts);
 
-    let mut pop = population::simulate(&world);
-    let (table, counts) = messy::users(&pop, &mut messy_rng);
+    // Drawn first, as `users.csv` was always the messy stream's first use.
+    let listing = messy::listing(options.users, &mut messy_rng);
+    let mut pop = population::simulate(&world, &listing);
+    let (table, counts) = messy::users(&pop, &listing);
+    drop(listing);
     send(sink, "users.csv", comma, table)?;
     let users_counts = counts;
+    let rollouts = truth::rollouts(&world, &pop);
 
     let (table, counts) = tables::outcomes(&world, &pop, "outcomes/export.parquet");
     summary.outcome_rows = table.len() as u64;
@@ -197,6 +201,8 @@ pub fn generate<S: Sink>(options: &GenerateOptions, sink: &mut S) -> Result<Summ
     summary.assignments = pop.assignments.len() as u64;
     send(sink, "assignments.csv", comma, table)?;
     let assignment_counts = counts;
+    let (table, rollout_counts) = messy::rollouts(&world);
+    send(sink, "rollouts.csv", comma, table)?;
     let assigned: Vec<(u64, u64)> = (0..world.trials.len())
         .map(|k| {
             let rows = pop.assignments.iter().filter(|a| usize::from(a.trial) == k);
@@ -235,9 +241,10 @@ pub fn generate<S: Sink>(options: &GenerateOptions, sink: &mut S) -> Result<Summ
     files.extend(outcome_counts);
     files.push(assignment_counts);
     files.push(users_counts);
+    files.push(rollout_counts);
 
     sink.text("jauge.toml", files::config(&world, &last, &assigned))?;
-    let truth = truth::build(&world, &assigned, summary.events, files);
+    let truth = truth::build(&world, &assigned, rollouts, summary.events, files);
     let json = serde_json::to_string_pretty(&truth).expect("the truth serializes") + "\n";
     sink.text("truth.json", json)?;
     sink.text("README.md", files::readme(&world, summary.events))?;

@@ -1,6 +1,6 @@
 //! The files with planted defects, as real exports have them: the project
-//! catalog, the user file, the assignments, a late usage file and a late
-//! outcome file.
+//! catalog, the user file, the assignments, the roll-outs, a late usage
+//! file and a late outcome file.
 //!
 //! Responsible for: one row of every reject reason of SPEC section 3,
 //! duplicates, rows after the cut-off, timestamps in every accepted format
@@ -95,11 +95,36 @@ fn decimal_comma(x: f64) -> String {
     format!("{x}").replace('.', ",")
 }
 
-/// `users.csv` (comma): `user_id, region, age_band, user_type`. A share
-/// of users is missing, some regions are empty; one user appears twice
-/// (`duplicate_key`, the first row wins) and one row has no id
-/// (`empty_field`).
-pub fn users(pop: &Population, rng: &mut Rng) -> (RawTable, FileCounts) {
+/// How a user appears in `users.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Missing,
+    WithoutRegion,
+    WithRegion,
+}
+
+/// Draws, before the simulation (which needs each region's listed
+/// population for the roll-out truth), which users `users.csv` leaves out
+/// and which it lists with an empty region.
+pub fn listing(users: u64, rng: &mut Rng) -> Vec<Listing> {
+    (0..users)
+        .map(|_| {
+            if rng.chance(model::USERS_MISSING) {
+                Listing::Missing
+            } else if rng.chance(model::REGION_EMPTY) {
+                Listing::WithoutRegion
+            } else {
+                Listing::WithRegion
+            }
+        })
+        .collect()
+}
+
+/// `users.csv` (comma): `user_id, region, age_band, user_type`, as
+/// `listing` says: a share of users is missing, some regions are empty;
+/// one user appears twice (`duplicate_key`, the first row wins) and one row
+/// has no id (`empty_field`).
+pub fn users(pop: &Population, listing: &[Listing]) -> (RawTable, FileCounts) {
     let mut counts = FileCounts::new("users", "users.csv");
     let n = pop.audience.len();
     let mut ids = Vec::with_capacity(n);
@@ -113,11 +138,11 @@ pub fn users(pop: &Population, rng: &mut Rng) -> (RawTable, FileCounts) {
         types.push(Some(u32::from(audience)));
     };
     let mut first_listed = None;
-    for u in 0..n {
-        if rng.chance(model::USERS_MISSING) {
+    for (u, &listed) in listing.iter().enumerate() {
+        if listed == Listing::Missing {
             continue;
         }
-        let region = (!rng.chance(model::REGION_EMPTY)).then_some(u32::from(pop.region[u]));
+        let region = (listed == Listing::WithRegion).then_some(u32::from(pop.region[u]));
         push(Some(user_id(u as u32)), region, pop.age[u], pop.audience[u]);
         counts.add(Class::Accepted);
         first_listed.get_or_insert(u);
@@ -201,6 +226,53 @@ pub fn assignments(world: &World, pop: &Population) -> (RawTable, FileCounts) {
     rows.push([trial_project, someone(), String::new(), day]);
     counts.add(Class::Rejected("empty_field"));
     let names = ["project_id", "user_id", "arm", "assigned_on"];
+    let columns = names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| ((*name).to_owned(), text(rows.iter().map(|r| r[j].clone()).collect())))
+        .collect();
+    (RawTable::new(columns), counts)
+}
+
+/// `rollouts.csv` (comma): `project_id, unit, started_on`, every opening
+/// of every roll-out (the pilots before the period too), dates written
+/// `YYYY-MM-DD` or, one in three, `DD/MM/YYYY`; then an opening sent again
+/// with a later date (`duplicate_key`: the first stays), an unknown project
+/// (`unknown_project`), a day that does not exist (`bad_date`) and an
+/// opening planned for the next month (after the cut-off). The last two
+/// name regions where the product never opens, so the roll-out truth
+/// holds whatever a reader makes of them.
+pub fn rollouts(world: &World) -> (RawTable, FileCounts) {
+    let mut counts = FileCounts::new("rollouts", "rollouts.csv");
+    let mut rows: Vec<[String; 3]> = Vec::new();
+    let region = |r: u8| model::REGIONS[r as usize].0.to_owned();
+    for rollout in &world.rollouts {
+        let id = &world.products[rollout.product].id;
+        for (r, day) in rollout.openings() {
+            rows.push([id.clone(), region(r), catalog::launch_text(day, rows.len() % 3 == 2)]);
+            counts.add(Class::Accepted);
+        }
+    }
+    if let Some(first) = world.rollouts.first() {
+        let id = &world.products[first.product].id;
+        if let Some(&(r, day)) = first.openings().first() {
+            rows.push([id.clone(), region(r), catalog::launch_text(day + 14, false)]);
+            counts.add(Class::Rejected("duplicate_key"));
+        }
+        let never: Vec<u8> = (0..model::REGIONS.len() as u8).filter(|&r| first.opening[r as usize].is_none()).collect();
+        if let Some(&r) = never.first() {
+            let (y, _, _) = civil_from_days(world.as_of);
+            rows.push([id.clone(), region(r), format!("{y}-02-30")]);
+            counts.add(Class::Rejected("bad_date"));
+        }
+        if let Some(&r) = never.get(1) {
+            rows.push([id.clone(), region(r), catalog::launch_text(world.end_day + 6, false)]);
+            counts.add(Class::AfterCutoff);
+        }
+    }
+    rows.push([UNKNOWN_PROJECT.into(), region(0), catalog::launch_text(world.end_day - 40, false)]);
+    counts.add(Class::Rejected("unknown_project"));
+    let names = ["project_id", "unit", "started_on"];
     let columns = names
         .iter()
         .enumerate()
@@ -459,7 +531,9 @@ fn fresh_pair(world: &World, pop: &Population, rng: &mut Rng) -> Option<(String,
         }
         let p = candidates[rng.below(candidates.len() as u64) as usize];
         let product = &world.products[p as usize];
-        if product.launch_day > world.start_day || product.stop_day <= world.end_day || pop.uses(user, p) {
+        // A roll-out product is not open everywhere.
+        let regional = world.rollout_of[p as usize].is_some();
+        if regional || product.launch_day > world.start_day || product.stop_day <= world.end_day || pop.uses(user, p) {
             continue;
         }
         let event =

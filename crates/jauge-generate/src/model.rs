@@ -1,7 +1,8 @@
 //! The generator's model in one place: who the users are, their outcome
-//! hazards, the randomized trials, the seasonal and daily rhythms, and the
-//! exact intention-to-treat effects the trials plant (written to
-//! `truth.json`).
+//! hazards, the randomized trials, the staggered roll-outs, the seasonal
+//! and daily rhythms, the exact intention-to-treat effects the trials plant
+//! and the exact monthly employment probabilities the roll-outs' truth is
+//! summed from (written to `truth.json`).
 //!
 //! Responsible for: every tunable number of the simulation and the
 //! analytic formulas derived from them. The simulation (`population`,
@@ -14,10 +15,10 @@
 //! 00:00), employment and deregistration are competing exponential risks,
 //! with daily hazards `λe · age · region · HR(t)` and `λd`, where `HR(t)` is
 //! the product of the hazard ratios of the products used before `t`
-//! (usage starts on the adoption day). An outcome at continuous time `t`
-//! days is dated `entry + floor(t)`, so "on or before `entry + W`" means
-//! `t < W + 1`. The first of the two ends the registration spell (and the
-//! use of job-seeker products). `skill_certified` comes from two
+//! (usage starts on the adoption day; a roll-out's ratio may build up).
+//! An outcome at continuous time `t` days is dated `entry + floor(t)`, so
+//! "on or before `entry + W`" means `t < W + 1`. The first of the two ends
+//! the registration spell (and the use of job-seeker products). `skill_certified` comes from two
 //! independent sources: other certification bodies (exponential hazard
 //! `λs` from entry) and the skills product, whose funnel reaches
 //! `skill_validated` with probability `p_f`, `floor(Exp(mean μD))` days after
@@ -80,7 +81,7 @@ pub const REGIONS: [(&str, u32, bool); 18] = [
 pub const OVERSEAS_HAZARD: f64 = 0.65;
 
 /// Calibration of the templates' reach and sessions per audience (job
-/// seekers, employers, advisers): about 27 usage events per user with the
+/// seekers, employers, advisers): about 31 usage events per user with the
 /// default portfolio and period.
 pub const REACH_SCALE: [f64; 3] = [1.8, 1.6, 1.0];
 pub const SESSION_SCALE: [f64; 3] = [2.2, 2.2, 1.3];
@@ -166,6 +167,224 @@ pub const TRIALS: [TrialDesign; 4] = [
     },
     TrialDesign { product: 3, share: 0.08, allocation: 0.5, compliance: 0.75, from: 9, to: 2, regions: None },
 ];
+
+/// A staggered roll-out: a job-seeker product that opens region by region.
+/// It is adviser-led: from the opening, each job seeker of the region is
+/// offered it with probability `reach`, whatever their age, at the first
+/// interview after `max(registration, opening)`, `floor(Exp(mean
+/// ROLLOUT_DELAY_DAYS))` days later, and uses it from then on. The user's
+/// employment hazard is multiplied by the product's `hr`, or, with
+/// `build_up_months > 1`, by `1 + (hr − 1) · min(1, (k + 1) /
+/// build_up_months)` in the k-th calendar month from the region's opening
+/// month (a service that matures: a mentors' network growing). Trial
+/// participants start one with an effect only after the trial's hold.
+#[derive(Debug, Clone, Copy)]
+pub struct RolloutDesign {
+    /// Index of the template (and so of the product, when present).
+    pub product: usize,
+    /// `rollout.control` in the generated configuration.
+    pub control: &'static str,
+    pub reach: f64,
+    pub build_up_months: u32,
+    pub waves: &'static [Wave],
+}
+
+/// Regions that open on the same day: `day` of the month `months_before`
+/// the last data month (a wave in the first data month or before is a
+/// pilot, which the estimator leaves out).
+#[derive(Debug, Clone, Copy)]
+pub struct Wave {
+    pub months_before: i32,
+    pub day: u32,
+    pub regions: &'static [&'static str],
+}
+
+/// Mean days from a region's opening (or a later registration) to the
+/// interview where a job seeker is offered the product.
+pub const ROLLOUT_DELAY_DAYS: f64 = 30.0;
+
+/// The nine largest regions, where the roll-outs open during the period,
+/// as a 3 × 3 square: each roll-out opens a row, a column or a diagonal of
+/// it in a first wave, another in a second wave, and leaves the third
+/// unopened (see [`ROLLOUTS`]).
+const SQUARE: [[&str; 3]; 3] = [
+    ["Île-de-France", "Auvergne-Rhône-Alpes", "Hauts-de-France"],
+    ["Occitanie", "Provence-Alpes-Côte d'Azur", "Nouvelle-Aquitaine"],
+    ["Grand Est", "Pays de la Loire", "Normandie"],
+];
+
+/// Where every roll-out opened two years before the period (so that the
+/// estimator leaves them out): the other regions, among them the overseas
+/// regions and Corsica, whose few people would make every comparison noisy
+/// (a unit weighs 1 whatever its population).
+const PILOTS: [&str; 9] = [
+    "Bretagne",
+    "Bourgogne-Franche-Comté",
+    "Centre-Val de Loire",
+    "Corse",
+    "La Réunion",
+    "Guadeloupe",
+    "Martinique",
+    "Guyane",
+    "Mayotte",
+];
+
+/// The square's cells (row, column) whose `pattern` is `value`: pattern 0
+/// takes the row, 1 the column, 2 and 3 the two diagonals `(row + column)`
+/// and `(row + 2 · column)` mod 3. Any two patterns are orthogonal: each of
+/// one's three sets meets each of the other's in exactly one region.
+const fn cells(pattern: usize, value: usize) -> [&'static str; 3] {
+    let mut out = [""; 3];
+    let mut k = 0;
+    let mut r = 0;
+    while r < 3 {
+        let mut c = 0;
+        while c < 3 {
+            let v = match pattern {
+                0 => r,
+                1 => c,
+                2 => (r + c) % 3,
+                _ => (r + 2 * c) % 3,
+            };
+            if v == value {
+                out[k] = SQUARE[r][c];
+                k += 1;
+            }
+            c += 1;
+        }
+        r += 1;
+    }
+    out
+}
+
+/// Four roll-outs: childcare places (no effect), a mentors' network
+/// (building up over six months), help with the driving licence and a
+/// first-job programme (constant ratios). Roll-outs with an effect on the
+/// same outcome bias each other's comparisons when one opens in the other's
+/// regions at other times than in its comparison regions; here each opens
+/// along its own pattern of the square, so that every wave and the
+/// unopened regions of one hold each wave of every other once: their
+/// effects are balanced between any roll-out's groups and its comparison.
+pub const ROLLOUTS: [RolloutDesign; 4] = [
+    RolloutDesign {
+        product: 16,
+        control: "never",
+        reach: 0.4,
+        build_up_months: 1,
+        waves: &[
+            Wave { months_before: 24, day: 1, regions: &PILOTS },
+            Wave { months_before: 10, day: 1, regions: &cells(0, 0) },
+            Wave { months_before: 6, day: 15, regions: &cells(0, 1) },
+        ],
+    },
+    RolloutDesign {
+        product: 31,
+        control: "never",
+        reach: 0.8,
+        build_up_months: 6,
+        waves: &[
+            Wave { months_before: 24, day: 1, regions: &PILOTS },
+            Wave { months_before: 11, day: 3, regions: &cells(1, 0) },
+            Wave { months_before: 7, day: 1, regions: &cells(1, 1) },
+        ],
+    },
+    RolloutDesign {
+        product: 25,
+        control: "not_yet",
+        reach: 0.6,
+        build_up_months: 1,
+        waves: &[
+            Wave { months_before: 24, day: 1, regions: &PILOTS },
+            Wave { months_before: 12, day: 5, regions: &cells(2, 0) },
+            Wave { months_before: 8, day: 2, regions: &cells(2, 1) },
+        ],
+    },
+    RolloutDesign {
+        product: 17,
+        control: "never",
+        reach: 0.7,
+        build_up_months: 1,
+        waves: &[
+            Wave { months_before: 24, day: 1, regions: &PILOTS },
+            Wave { months_before: 9, day: 16, regions: &cells(3, 0) },
+            Wave { months_before: 5, day: 2, regions: &cells(3, 1) },
+        ],
+    },
+];
+
+/// The hazard ratio of a roll-out product in the `k`-th calendar month
+/// from its opening month (k ≥ 0).
+pub fn rollout_hazard_ratio(design: &RolloutDesign, hr: f64, k: i32) -> f64 {
+    let share = (f64::from(k + 1) / f64::from(design.build_up_months.max(1))).min(1.0);
+    1.0 + (hr - 1.0) * share
+}
+
+/// A change in a job seeker's employment hazard from some day on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Step {
+    /// Multiplied by this (a product's `hr` from its first use).
+    Hazard(f64),
+    /// Roll-out `rollout`'s ratio is now this (it builds up).
+    Rollout { rollout: u8, ratio: f64 },
+}
+
+/// A job seeker's employment hazard from day `entry` on, `base` times the
+/// hazard steps so far times each roll-out's current ratio, as `(from, to,
+/// hazard)` day ranges cut at every step and every bound, up to the last
+/// bound (`steps` sorted by day).
+pub fn hazard_pieces<'s>(
+    entry: i32,
+    base: f64,
+    steps: impl Iterator<Item = &'s (i32, Step)> + 's,
+    bounds: &'s [i32],
+) -> impl Iterator<Item = (i32, i32, f64)> + 's {
+    let mut steps = steps.peekable();
+    let mut ratios = [1.0; ROLLOUTS.len()];
+    let (mut pos, mut hr) = (entry, 1.0);
+    let end = bounds.last().copied().unwrap_or(entry);
+    std::iter::from_fn(move || {
+        if pos >= end {
+            return None;
+        }
+        while let Some(&&(_, step)) = steps.peek().filter(|s| s.0 <= pos) {
+            match step {
+                Step::Hazard(f) => hr *= f,
+                Step::Rollout { rollout, ratio } => ratios[rollout as usize] = ratio,
+            }
+            steps.next();
+        }
+        let next_bound = bounds.iter().copied().find(|&b| b > pos).unwrap_or(end);
+        let next = steps.peek().map_or(next_bound, |s| s.0.min(next_bound));
+        let piece = (pos, next, base * hr * ratios.iter().product::<f64>());
+        pos = next;
+        Some(piece)
+    })
+}
+
+/// Probability that a job seeker registered on day `entry` finds a job
+/// dated in each month `[bounds[i], bounds[i + 1])`, added to `out[i]`,
+/// with the employment hazard of [`hazard_pieces`] and deregistration at
+/// [`DEREGISTRATION_HAZARD`]. Exact for the model: on a piece of constant
+/// employment hazard `c` from day `x` to `y`, the mass is `c / (c + λd) ·
+/// S(x) · (1 − e^{−(c + λd)(y − x)})`.
+pub fn employment_by_month<'s>(
+    entry: i32,
+    base: f64,
+    steps: impl Iterator<Item = &'s (i32, Step)> + 's,
+    bounds: &'s [i32],
+    out: &mut [f64],
+) {
+    let ld = DEREGISTRATION_HAZARD;
+    let mut survival = 1.0;
+    for (from, to, c) in hazard_pieces(entry, base, steps, bounds) {
+        let decay = (-(c + ld) * f64::from(to - from)).exp();
+        let month = bounds.partition_point(|&b| b <= from);
+        if month > 0 {
+            out[month - 1] += c / (c + ld) * survival * (1.0 - decay);
+        }
+        survival *= decay;
+    }
+}
 
 /// The job-seeker population a trial enrolls: (weight, employment hazard)
 /// per age band and region, weights summing to 1.
@@ -297,6 +516,103 @@ mod tests {
         // Competing risk: more jobs, fewer deregistrations.
         let dereg = itt(&TRIALS[1], &products[1], "deregistered", 90);
         assert!(dereg.treatment < dereg.control);
+    }
+
+    /// Without steps, the monthly masses are differences of the closed-form
+    /// cumulative incidence `a / (a + b) · (1 − e^{−(a + b) t})`.
+    #[test]
+    fn monthly_employment_without_steps_is_the_cumulative_incidence() {
+        let (entry, base) = (100, 0.004);
+        let bounds = [90, 120, 151, 181];
+        let mut out = [0.0; 3];
+        employment_by_month(entry, base, [].iter(), &bounds, &mut out);
+        let at = |day: i32| cumulative_incidence(base, DEREGISTRATION_HAZARD, f64::from((day - entry).max(0)));
+        for i in 0..3 {
+            let expected = at(bounds[i + 1]) - at(bounds[i]);
+            assert!((out[i] - expected).abs() < 1e-15, "{i}: {} vs {expected}", out[i]);
+        }
+    }
+
+    /// With a product's ratio and a roll-out building up, against a
+    /// midpoint-rule integral of `λe(t) · S(t)` on a fine grid.
+    #[test]
+    fn monthly_employment_with_steps_matches_a_numerical_integral() {
+        let (entry, base) = (0, 0.003);
+        let steps = [
+            (10, Step::Hazard(1.5)),
+            (40, Step::Rollout { rollout: 1, ratio: 1.2 }),
+            (61, Step::Rollout { rollout: 1, ratio: 1.4 }),
+            (75, Step::Rollout { rollout: 0, ratio: 2.0 }),
+        ];
+        let bounds = [0, 31, 61, 92, 122];
+        let mut out = [0.0; 4];
+        employment_by_month(entry, base, steps.iter(), &bounds, &mut out);
+        // The same hazard written out by hand.
+        let hazard = |t: f64| {
+            let product = if t >= 10.0 { 1.5 } else { 1.0 };
+            let building = if t >= 61.0 {
+                1.4
+            } else if t >= 40.0 {
+                1.2
+            } else {
+                1.0
+            };
+            let other = if t >= 75.0 { 2.0 } else { 1.0 };
+            base * product * building * other
+        };
+        // 2000 steps a day: every change of hazard falls on a step's edge.
+        let n = 122 * 2000;
+        let dt = 122.0 / f64::from(n);
+        let (mut cumulative, mut integral) = (0.0, [0.0; 4]);
+        for i in 0..n {
+            let t = (f64::from(i) + 0.5) * dt;
+            let h = hazard(t);
+            let survival = (-(cumulative + h * dt / 2.0) - DEREGISTRATION_HAZARD * t).exp();
+            integral[bounds.partition_point(|&b| f64::from(b) <= t) - 1] += h * survival * dt;
+            cumulative += h * dt;
+        }
+        for i in 0..4 {
+            assert!((out[i] - integral[i]).abs() < 1e-8, "{i}: {} vs {}", out[i], integral[i]);
+        }
+    }
+
+    #[test]
+    fn a_build_up_is_linear_then_flat() {
+        let design = &ROLLOUTS[1];
+        assert_eq!(design.build_up_months, 6);
+        let ratios: Vec<f64> = (0..8).map(|k| rollout_hazard_ratio(design, 2.2, k)).collect();
+        assert!((ratios[0] - 1.2).abs() < 1e-12 && (ratios[2] - 1.6).abs() < 1e-12, "{ratios:?}");
+        assert!(ratios[5..].iter().all(|&r| (r - 2.2).abs() < 1e-12), "{ratios:?}");
+        assert_eq!(rollout_hazard_ratio(&ROLLOUTS[2], 1.6, 0), 1.6);
+    }
+
+    /// Each roll-out names real regions, each once, and the square's
+    /// patterns are orthogonal: every wave (or the unopened third) of one
+    /// roll-out meets every one of another's in exactly one region.
+    #[test]
+    fn roll_out_designs_are_sound_and_balanced() {
+        for design in &ROLLOUTS {
+            let mut named: Vec<&str> = design.waves.iter().flat_map(|w| w.regions.iter().copied()).collect();
+            assert!(named.iter().all(|n| REGIONS.iter().any(|r| r.0 == *n)), "{named:?}");
+            let total = named.len();
+            named.sort_unstable();
+            named.dedup();
+            assert_eq!(named.len(), total, "a region opens twice");
+        }
+        for a in 0..4 {
+            for b in a + 1..4 {
+                for va in 0..3 {
+                    for vb in 0..3 {
+                        let shared = cells(a, va).iter().filter(|r| cells(b, vb).contains(r)).count();
+                        assert_eq!(shared, 1, "patterns {a}, {b}: values {va}, {vb}");
+                    }
+                }
+            }
+        }
+        let mut all: Vec<&str> = SQUARE.iter().flatten().chain(PILOTS.iter()).copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), REGIONS.len(), "the square and the pilots cover every region once");
     }
 
     #[test]

@@ -1,18 +1,22 @@
 //! Phase 1 of the simulation: every user's life, drawn once.
 //!
 //! Responsible for: each user's audience, region and age band; job
-//! seekers' registration, trial enrollment, product adoptions, employment
+//! seekers' registration, trial enrollment, product adoptions (the
+//! roll-out products' only where and once they have opened), employment
 //! or deregistration and certifications; employers' adoptions and hires;
-//! advisers' adoptions. It yields the outcome and assignment rows and one
+//! advisers' adoptions. It yields the outcome and assignment rows, one
 //! compact [`Adoption`] per (user, product) that can produce usage in the
-//! period, which phase 2 (`usage`) turns into events month by month.
+//! period, which phase 2 (`usage`) turns into events month by month, and
+//! the exact expected effect of each roll-out on each region's `users.csv`
+//! population month by month ([`RolloutEffects`]).
 //!
 //! Not responsible for: usage events, or writing files. Memory: a few bytes
 //! per user plus 32 bytes per adoption; no per-user heap allocation.
 
-use super::calendar::{DAY, civil_from_days, month_of_day, paris_to_utc};
+use super::calendar::{DAY, civil_from_days, month_of_day, month_start, paris_to_utc};
 use super::catalog::Audience;
-use super::model;
+use super::messy::Listing;
+use super::model::{self, Step};
 use super::sample::{Rng, stream};
 use super::world::World;
 
@@ -71,6 +75,48 @@ pub struct AssignmentRow {
     pub treatment: bool,
 }
 
+/// Per roll-out, region and data month, sums over the region's `users.csv`
+/// population of what the roll-out changed in expectation (given
+/// everything drawn but the outcome times): the probability of an
+/// `employment` row dated in the month, and the wage dated in it.
+#[derive(Debug, Clone)]
+pub struct RolloutEffects {
+    months: usize,
+    rate: Vec<f64>,
+    value: Vec<f64>,
+    /// Per region and month: the expected number of employment rows dated
+    /// in the month among the region's listed users, and the expected wage
+    /// sum (what the estimator's outcome is an unbiased count of).
+    expected: Vec<(f64, f64)>,
+}
+
+impl RolloutEffects {
+    fn new(rollouts: usize, months: usize) -> Self {
+        let n = rollouts * model::REGIONS.len() * months;
+        RolloutEffects {
+            months,
+            rate: vec![0.0; n],
+            value: vec![0.0; n],
+            expected: vec![(0.0, 0.0); model::REGIONS.len() * months],
+        }
+    }
+
+    /// Expected (employment rows, wage sum) of `region` in `month`.
+    pub fn expected(&self, region: usize, month: usize) -> (f64, f64) {
+        self.expected[region * self.months + month]
+    }
+
+    fn index(&self, rollout: usize, region: usize, month: usize) -> usize {
+        (rollout * model::REGIONS.len() + region) * self.months + month
+    }
+
+    /// (rate sum, value sum) of `month` (0 = the first data month).
+    pub fn get(&self, rollout: usize, region: usize, month: usize) -> (f64, f64) {
+        let i = self.index(rollout, region, month);
+        (self.rate[i], self.value[i])
+    }
+}
+
 /// Everything phase 1 produces.
 pub struct Population {
     /// Sorted by user.
@@ -87,6 +133,10 @@ pub struct Population {
     /// registered before the last month: safe to give an extra outcome row
     /// without touching any planted effect.
     pub plain_job_seekers: Vec<u32>,
+    pub rollout_effects: RolloutEffects,
+    /// Per region: users listed in `users.csv` with it (a roll-out unit's
+    /// population).
+    pub unit_population: Vec<u64>,
 }
 
 impl Population {
@@ -98,13 +148,21 @@ impl Population {
     }
 }
 
-/// Draws the whole population.
-pub fn simulate(world: &World) -> Population {
+/// Draws the whole population; `listing` says how each user appears in
+/// `users.csv`.
+pub fn simulate(world: &World, listing: &[Listing]) -> Population {
     let n = world.options.users as usize;
+    let months = world.options.months as usize;
     let mut sim = Simulator {
         world,
+        listing,
         rng: Rng::new(world.options.seed, stream::POPULATION),
+        rollout_rng: Rng::new(world.options.seed, stream::ROLLOUT),
         planned: Vec::with_capacity(64),
+        steps: Vec::with_capacity(64),
+        month_bounds: (0..=months as i32).map(|m| month_start(world.first_month + m)).collect(),
+        with: vec![0.0; months],
+        without: vec![0.0; months],
         pop: Population {
             adoptions: Vec::with_capacity(n + n / 2),
             audience: Vec::with_capacity(n),
@@ -113,6 +171,8 @@ pub fn simulate(world: &World) -> Population {
             outcomes: Vec::with_capacity(n),
             assignments: Vec::new(),
             plain_job_seekers: Vec::new(),
+            rollout_effects: RolloutEffects::new(world.rollouts.len(), months),
+            unit_population: vec![0; model::REGIONS.len()],
         },
     };
     for user in 0..n as u32 {
@@ -120,6 +180,9 @@ pub fn simulate(world: &World) -> Population {
         let region = sim.rng.pick(&world.region_cdf) as u8;
         sim.pop.audience.push(audience);
         sim.pop.region.push(region);
+        if listing[user as usize] == Listing::WithRegion {
+            sim.pop.unit_population[region as usize] += 1;
+        }
         match audience {
             0 => sim.job_seeker(user, region),
             1 => {
@@ -143,9 +206,20 @@ pub fn simulate(world: &World) -> Population {
 
 struct Simulator<'w> {
     world: &'w World,
+    listing: &'w [Listing],
     rng: Rng,
+    /// Whether and when roll-outs reach job seekers.
+    rollout_rng: Rng,
     /// Planned adoptions of the current user: (day, product).
     planned: Vec<(i32, u16)>,
+    /// The current job seeker's hazard changes, by day.
+    steps: Vec<(i32, Step)>,
+    /// The 1st of each data month, and the 1st after the last.
+    month_bounds: Vec<i32>,
+    /// The current job seeker's probability of a job dated in each data
+    /// month, with every product, and without one roll-out.
+    with: Vec<f64>,
+    without: Vec<f64>,
     pop: Population,
 }
 
@@ -176,6 +250,9 @@ impl Simulator<'_> {
         let world = self.world;
         for &p in &world.by_audience[audience as usize] {
             let product = &world.products[p as usize];
+            if world.rollout_of[p as usize].is_some() {
+                continue;
+            }
             if trial.is_some_and(|(t, _)| t == p as usize) || !self.rng.chance(product.reach * propensity) {
                 continue;
             }
@@ -186,6 +263,85 @@ impl Simulator<'_> {
             }
             if day < world.export_day && self.rng.chance(product.adoption_level(day)) {
                 self.planned.push((day, p));
+            }
+        }
+    }
+
+    /// Plans the adoptions of the roll-out products open in `region`: each
+    /// reaches the job seeker with its `reach`, at an interview after the
+    /// opening or the registration (`model::RolloutDesign`).
+    fn offer_rollouts(&mut self, entry: i32, region: u8, hold_until: Option<i32>) {
+        let world = self.world;
+        for rollout in &world.rollouts {
+            let Some(opening) = rollout.opening[region as usize] else { continue };
+            if !self.rollout_rng.chance(rollout.design.reach) {
+                continue;
+            }
+            let delay = self.rollout_rng.exp(model::ROLLOUT_DELAY_DAYS).min(1e5) as i32;
+            let mut day = entry.max(opening) + delay;
+            if let Some(hold) = hold_until.filter(|_| world.products[rollout.product].has_effect()) {
+                day = day.max(hold);
+            }
+            if day < world.export_day {
+                self.planned.push((day, rollout.product as u16));
+            }
+        }
+    }
+
+    /// The employment hazard changes of the planned adoptions: a
+    /// product's `hr` from its first use; a roll-out's, building up month
+    /// by month from its opening in `region`.
+    fn hazard_steps(&mut self, region: u8) {
+        let world = self.world;
+        self.steps.clear();
+        for &(day, p) in &self.planned {
+            let hr = world.products[p as usize].hr;
+            if hr == 1.0 {
+                continue;
+            }
+            let Some(k) = world.rollout_of[p as usize] else {
+                self.steps.push((day, Step::Hazard(hr)));
+                continue;
+            };
+            let design = &world.rollouts[k as usize].design;
+            let opened = world.rollouts[k as usize].opening[region as usize].map_or(month_of_day(day), month_of_day);
+            let first = month_of_day(day) - opened;
+            let ratio = |j: i32| Step::Rollout { rollout: k, ratio: model::rollout_hazard_ratio(design, hr, j) };
+            self.steps.push((day, ratio(first)));
+            for j in first + 1..design.build_up_months as i32 {
+                self.steps.push((month_start(opened + j), ratio(j)));
+            }
+        }
+        self.steps.sort_by_key(|s| s.0);
+    }
+
+    /// Adds to the roll-out effects the expected employment of this job
+    /// seeker month by month, and what each roll-out they use changed in it
+    /// (`model::employment_by_month` with and without its steps).
+    fn add_rollout_effects(&mut self, entry: i32, region: u8, base: f64, wage: f64) {
+        let world = self.world;
+        let months = self.with.len();
+        self.with.fill(0.0);
+        model::employment_by_month(entry, base, self.steps.iter(), &self.month_bounds, &mut self.with);
+        let effects = &mut self.pop.rollout_effects;
+        for m in 0..months {
+            let e = &mut effects.expected[region as usize * months + m];
+            e.0 += self.with[m];
+            e.1 += self.with[m] * wage;
+        }
+        for k in 0..world.rollouts.len() {
+            let of_k = |s: &&(i32, Step)| matches!(s.1, Step::Rollout { rollout, .. } if usize::from(rollout) == k);
+            if !self.steps.iter().any(|s| of_k(&s)) {
+                continue;
+            }
+            self.without.fill(0.0);
+            let others = self.steps.iter().filter(|s| !of_k(s));
+            model::employment_by_month(entry, base, others, &self.month_bounds, &mut self.without);
+            for m in 0..months {
+                let i = effects.index(k, region as usize, m);
+                let change = self.with[m] - self.without[m];
+                effects.rate[i] += change;
+                effects.value[i] += change * wage;
             }
         }
     }
@@ -224,33 +380,22 @@ impl Simulator<'_> {
                 self.planned.push((entry, world.trials[k].product as u16));
             }
         }
+        self.offer_rollouts(entry, region, hold.map(|h| h.1));
         self.planned.sort_unstable();
+        self.hazard_steps(region);
 
         // Competing risks from entry, 00:00 (see `model`).
         let region_hr = if model::REGIONS[region as usize].2 { model::OVERSEAS_HAZARD } else { 1.0 };
         let base = model::EMPLOYMENT_HAZARD * age_hr * region_hr;
         let target = self.rng.exp(1.0);
-        let (mut t0, mut hr, mut spent) = (0.0, 1.0, 0.0);
-        let mut t_employment = None;
-        for &(day, p) in &self.planned {
-            let effect = world.products[p as usize].hr;
-            if effect == 1.0 {
-                continue;
-            }
-            let t = f64::from(day - entry);
-            let segment = (t - t0) * base * hr;
-            if spent + segment >= target {
-                t_employment = Some(t0 + (target - spent) / (base * hr));
-                break;
-            }
-            spent += segment;
-            t0 = t;
-            hr *= effect;
-        }
-        let t_employment = t_employment.unwrap_or(t0 + (target - spent) / (base * hr));
+        let t_employment =
+            first_passage(entry, target, model::hazard_pieces(entry, base, self.steps.iter(), &[i32::MAX]));
         let t_deregistration = self.rng.exp(1.0 / model::DEREGISTRATION_HAZARD);
         let t_certified = self.rng.exp(1.0 / model::OTHER_CERTIFICATION_HAZARD);
         let wage = (model::WAGE_MEDIAN * (model::WAGE_LOG_SD * self.rng.normal()).exp() * 100.0).round() / 100.0;
+        if self.listing[user as usize] == Listing::WithRegion {
+            self.add_rollout_effects(entry, region, base, wage);
+        }
         let employed = t_employment < t_deregistration;
         let exit_day = entry + t_employment.min(t_deregistration).min(1e6) as i32;
         if employed {
@@ -416,6 +561,20 @@ impl Simulator<'_> {
         }
         validated
     }
+}
+
+/// Days from `entry` until the cumulative hazard of `pieces` (day ranges
+/// from `entry` on, the last one open-ended) reaches `target`.
+fn first_passage(entry: i32, target: f64, pieces: impl Iterator<Item = (i32, i32, f64)>) -> f64 {
+    let mut spent = 0.0;
+    for (from, to, hazard) in pieces {
+        let segment = hazard * f64::from(to - from);
+        if spent + segment >= target {
+            return f64::from(from - entry) + (target - spent) / hazard;
+        }
+        spent += segment;
+    }
+    f64::INFINITY
 }
 
 /// UTC second of a local time, through the world's table when the day is

@@ -15,6 +15,8 @@ use rand_chacha::ChaCha8Rng;
 pub mod stream {
     pub const POPULATION: u64 = 1;
     pub const MESSY: u64 = 2;
+    /// Which job seekers the roll-outs reach, and when.
+    pub const ROLLOUT: u64 = 3;
     /// Plus the month index.
     pub const MONTH: u64 = 1 << 32;
 }

@@ -86,6 +86,7 @@ fn file_list_and_sizes() {
         "outcomes/export.parquet",
         "outcomes/late.ndjson",
         "projects.csv",
+        "rollouts.csv",
         "truth.json",
         "usage/late-corrections.csv",
         "users.csv",
@@ -218,7 +219,8 @@ fn simulated_arms_match_the_analytic_truth() {
     let seed = std::env::var("JAUGE_GENERATE_ARMS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_SEED);
     let options = GenerateOptions { users, seed, ..GenerateOptions::default() };
     let world = world::World::new(&options);
-    let pop = population::simulate(&world);
+    let listing = messy::listing(options.users, &mut sample::Rng::new(options.seed, sample::stream::MESSY));
+    let pop = population::simulate(&world, &listing);
     let mut by_user: Vec<(u32, u8, i32)> = pop.outcomes.iter().map(|o| (o.user, o.kind, o.day)).collect();
     by_user.sort_unstable();
     for (k, trial) in world.trials.iter().enumerate() {
@@ -331,4 +333,160 @@ fn users_for_events_is_close() {
     };
     let ratio = summary.events as f64 / 300_000.0;
     assert!((0.93..1.07).contains(&ratio), "{ratio}");
+}
+
+/// The roll-outs of `truth` by project id.
+fn rollout<'t>(truth: &'t serde_json::Value, id: &str) -> &'t serde_json::Value {
+    truth["rollouts"].as_array().unwrap().iter().find(|r| r["project_id"] == id).unwrap()
+}
+
+/// `rollouts.csv` holds every opening of the design (pilots included),
+/// then one row of each defect, each in the bucket the truth counts it in.
+#[test]
+fn rollouts_file_holds_every_opening_and_one_row_of_each_defect() {
+    let (_, sink) = run(&small(42), false);
+    let truth = truth_of(&sink);
+    let text = String::from_utf8(sink.files["rollouts.csv"].clone()).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("project_id,unit,started_on"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == 3), "{rows:?}");
+    let openings: usize = model::ROLLOUTS.iter().map(|d| d.waves.iter().map(|w| w.regions.len()).sum::<usize>()).sum();
+    let file = truth["validation"]["files"].as_array().unwrap().iter().find(|f| f["input"] == "rollouts").unwrap();
+    let n = |k: &str| file[k].as_u64().unwrap();
+    assert_eq!(n("accepted"), openings as u64);
+    assert_eq!((n("rows_read"), n("rejected"), n("after_cutoff"), n("duplicate")), (openings as u64 + 4, 3, 1, 0));
+    for reason in ["duplicate_key", "unknown_project", "bad_date"] {
+        assert_eq!(file["rejects"][reason], 1, "{reason}");
+    }
+    let (accepted, defects) = rows.split_at(openings);
+    // Every accepted row is an opening of the truth, with its date.
+    for r in accepted {
+        let unit = rollout(&truth, r[0])["units"].as_array().unwrap().iter().find(|u| u["unit"] == r[1]);
+        let started = unit.and_then(|u| u["started_on"].as_str()).unwrap_or_else(|| panic!("{r:?}"));
+        let (y, m, d) = (&started[0..4], &started[5..7], &started[8..10]);
+        assert!(r[2] == started || r[2] == format!("{d}/{m}/{y}"), "{r:?} vs {started}");
+    }
+    assert!(accepted.iter().any(|r| r[2].contains('/')), "both date forms");
+    // The defects: a key again, a day that does not exist, an opening after
+    // the cut-off (both where the product never opens), an unknown project.
+    let first = &accepted[0];
+    assert_eq!((defects[0][0], defects[0][1]), (first[0], first[1]));
+    assert_ne!(defects[0][2], first[2]);
+    assert!(defects[1][2].ends_with("-02-30"), "{:?}", defects[1]);
+    assert!(defects[2][2] > truth["period"]["as_of"].as_str().unwrap(), "{:?}", defects[2]);
+    for defect in &defects[1..3] {
+        let unit = rollout(&truth, defect[0])["units"].as_array().unwrap().iter().find(|u| u["unit"] == defect[1]);
+        assert_eq!(unit.unwrap()["role"], "never_treated", "{defect:?}");
+    }
+    let projects = String::from_utf8(sink.files["projects.csv"].clone()).unwrap();
+    assert!(!projects.contains(&format!("\n{};", defects[3][0])), "{:?}", defects[3]);
+}
+
+/// The roll-out truth is what the design says: nothing moves before an
+/// opening, the product without effect has every true figure 0, the others
+/// are positive, the mentors' network builds up (its first month is a
+/// smaller share of its peak than the constant ratios' first months), and
+/// each unit's role and population follow `rollouts.csv` and `users.csv`.
+#[test]
+fn rollout_truth_follows_the_design() {
+    let (_, sink) = run(&GenerateOptions::default(), false);
+    let truth = truth_of(&sink);
+    let rollouts = truth["rollouts"].as_array().unwrap();
+    assert_eq!(rollouts.len(), 4);
+    let att = |f: &serde_json::Value| f["att"].as_f64().unwrap();
+    let mut rise = Vec::new();
+    for r in rollouts {
+        let id = r["project_id"].as_str().unwrap();
+        for o in r["outcomes"].as_array().unwrap() {
+            let cells = o["att_gt"].as_array().unwrap();
+            assert!(cells.iter().filter(|c| c["event_time"].as_i64().unwrap() < 0).all(|c| att(c) == 0.0), "{id}");
+            let dynamic: Vec<f64> = o["dynamic"].as_array().unwrap().iter().map(att).collect();
+            let simple = att(&o["simple"]);
+            if r["zero_effect"] == true {
+                assert!(cells.iter().all(|c| att(c) == 0.0) && simple == 0.0, "{id}");
+                assert!(dynamic.iter().all(|&d| d == 0.0), "{id}");
+                continue;
+            }
+            assert!(simple > 0.0 && dynamic.iter().all(|&d| d > 0.0), "{id} {}: {dynamic:?}", o["metric"]);
+            if o["metric"] == "rate" {
+                let peak = dynamic.iter().copied().fold(0.0, f64::max);
+                rise.push((r["build_up_months"].as_u64().unwrap(), dynamic[0] / peak));
+                if r["build_up_months"] == 6 {
+                    assert!(dynamic[0] < dynamic[1] && dynamic[1] < dynamic[2], "{id}: {dynamic:?}");
+                }
+            }
+        }
+    }
+    let built_up = rise.iter().find(|r| r.0 == 6).unwrap().1;
+    assert!(rise.iter().filter(|r| r.0 == 1).all(|r| r.1 > built_up + 0.1), "{rise:?}");
+
+    // The configuration declares each roll-out with its control, and the
+    // `min_cell` the truth's suppression assumes.
+    let config = String::from_utf8(sink.files["jauge.toml"].clone()).unwrap();
+    assert!(config.contains(&format!("min_cell = {}\n", truth::MIN_CELL)));
+    assert!(config.contains("rollouts = \"rollouts.csv\"\n"));
+    for r in rollouts {
+        let line = format!("rollout = {{ by = \"region\", control = \"{}\" }}", r["control"].as_str().unwrap());
+        let declared = format!("id = \"{}\"\n{line}\n", r["project_id"].as_str().unwrap());
+        assert!(config.contains(&declared), "{declared}");
+    }
+
+    // Populations: accepted users.csv rows with a region (the first row of
+    // a repeated id wins).
+    let users = String::from_utf8(sink.files["users.csv"].clone()).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut population: BTreeMap<&str, u64> = BTreeMap::new();
+    for line in users.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        if !fields[0].is_empty() && seen.insert(fields[0]) && !fields[1].is_empty() {
+            *population.entry(fields[1]).or_default() += 1;
+        }
+    }
+    let first = truth["period"]["first_month"].as_str().unwrap();
+    for r in rollouts {
+        for u in r["units"].as_array().unwrap() {
+            let name = u["unit"].as_str().unwrap();
+            assert_eq!(u["population"].as_u64(), population.get(name).copied(), "{name}");
+            let role = match u["group"].as_str() {
+                None => "never_treated",
+                Some(g) if g <= first => "left_out",
+                Some(_) => "treated",
+            };
+            assert_eq!(u["role"], role, "{} {name}", r["project_id"]);
+        }
+    }
+}
+
+/// The roll-out truth is summed from exact monthly employment
+/// probabilities (`model::employment_by_month`); the simulation draws the
+/// same model. Over a large population, the employment rows of each
+/// region and month agree with those expectations: Pearson's statistic
+/// over the cells stays within 5 standard deviations of its mean (a
+/// χ² with as many degrees of freedom as cells, the counts being sums of
+/// independent Bernoulli draws, so a little below).
+#[test]
+fn simulated_employment_matches_its_exact_expectation() {
+    let users = if cfg!(debug_assertions) { 60_000 } else { 300_000 };
+    let options = GenerateOptions { users, ..GenerateOptions::default() };
+    let world = world::World::new(&options);
+    let listing = messy::listing(options.users, &mut sample::Rng::new(options.seed, sample::stream::MESSY));
+    let pop = population::simulate(&world, &listing);
+    let months = options.months as usize;
+    let mut observed = vec![0.0; model::REGIONS.len() * months];
+    for o in pop.outcomes.iter().filter(|o| o.kind == population::EMPLOYMENT && o.day <= world.as_of) {
+        if listing[o.user as usize] == messy::Listing::WithRegion {
+            let m = (calendar::month_of_day(o.day) - world.first_month) as usize;
+            observed[usize::from(pop.region[o.user as usize]) * months + m] += 1.0;
+        }
+    }
+    let mut statistic = 0.0;
+    for (i, o) in observed.iter().enumerate() {
+        let expected = pop.rollout_effects.expected(i / months, i % months).0;
+        assert!(expected > 1.0, "cell {i}");
+        statistic += (o - expected).powi(2) / expected;
+    }
+    let cells = observed.len() as f64;
+    eprintln!("Pearson {statistic:.1} over {cells} cells");
+    assert!((statistic - cells).abs() < 5.0 * (2.0 * cells).sqrt(), "{statistic} over {cells} cells");
 }

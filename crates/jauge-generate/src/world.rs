@@ -1,5 +1,5 @@
 //! The fixed frame of one generation: the period, the products, the trials
-//! that run in it, and lookup tables for days and hours.
+//! and roll-outs that run in it, and lookup tables for days and hours.
 //!
 //! Responsible for: turning [`GenerateOptions`] into the dates and
 //! precomputed tables that the simulation reads in its hot loops (local
@@ -11,7 +11,7 @@
 use super::GenerateOptions;
 use super::calendar::{self, DAY, is_holiday, month_index, month_start, paris_to_utc, weekday};
 use super::catalog::{self, Audience, Product, Vocabulary};
-use super::model::{self, TrialDesign};
+use super::model::{self, RolloutDesign, TrialDesign};
 use super::sample::cumulative;
 
 /// A trial whose product is in the portfolio and whose enrollment window
@@ -33,6 +33,25 @@ impl Trial {
     }
 }
 
+/// A roll-out whose product is in the portfolio.
+#[derive(Debug, Clone)]
+pub struct Rollout {
+    pub design: RolloutDesign,
+    pub product: usize,
+    /// Opening day per region index; `None` where it never opens.
+    pub opening: Vec<Option<i32>>,
+}
+
+impl Rollout {
+    /// Openings in the order of the design's waves: (region index, day).
+    pub fn openings(&self) -> Vec<(u8, i32)> {
+        let mut out: Vec<(u8, i32)> =
+            self.opening.iter().enumerate().filter_map(|(r, d)| d.map(|d| (r as u8, d))).collect();
+        out.sort_by_key(|&(r, d)| (d, r));
+        out
+    }
+}
+
 pub struct World {
     pub options: GenerateOptions,
     pub products: Vec<Product>,
@@ -51,6 +70,10 @@ pub struct World {
     /// Products by audience.
     pub by_audience: [Vec<u16>; 3],
     pub trials: Vec<Trial>,
+    pub rollouts: Vec<Rollout>,
+    /// Per product: the index of its roll-out in `rollouts`, if it has one
+    /// (such a product is only adopted where and when it has opened).
+    pub rollout_of: Vec<Option<u8>>,
     /// Per day from `start_day` to `export_day + 1`: UTC second of local
     /// midnight, whether the UTC offset changes that day, and the activity
     /// weight of each audience divided by its maximum.
@@ -70,7 +93,7 @@ impl World {
         let start_day = month_start(first_month);
         let end_day = month_start(last_month + 1);
         let export_day = end_day + 2;
-        let (products, vocabulary) = catalog::build(options.products, last_month);
+        let (mut products, vocabulary) = catalog::build(options.products, last_month);
 
         let mut by_audience: [Vec<u16>; 3] = Default::default();
         for (i, p) in products.iter().enumerate() {
@@ -94,6 +117,30 @@ impl World {
                 (from < to).then_some(Trial { design: *d, product: d.product, from, to, regions })
             })
             .collect();
+
+        let rollouts: Vec<Rollout> = model::ROLLOUTS
+            .iter()
+            .filter(|d| d.product < products.len())
+            .map(|d| {
+                let mut opening = vec![None; model::REGIONS.len()];
+                for wave in d.waves {
+                    let day = month_start(last_month - wave.months_before) + wave.day as i32 - 1;
+                    for name in wave.regions {
+                        let r = model::REGIONS.iter().position(|r| r.0 == *name).expect("a region of the model");
+                        opening[r] = Some(day);
+                    }
+                }
+                Rollout { design: *d, product: d.product, opening }
+            })
+            .collect();
+        let mut rollout_of = vec![None; products.len()];
+        for (k, r) in rollouts.iter().enumerate() {
+            rollout_of[r.product] = Some(k as u8);
+            // The catalog's launch is the first opening.
+            if let Some(first) = r.opening.iter().flatten().min() {
+                products[r.product].launch_day = *first;
+            }
+        }
 
         let days = (export_day + 1 - start_day) as usize;
         let mut midnight = Vec::with_capacity(days);
@@ -127,6 +174,8 @@ impl World {
             export_day,
             by_audience,
             trials,
+            rollouts,
+            rollout_of,
             midnight,
             dst_day,
             day_weight,
