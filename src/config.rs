@@ -373,6 +373,7 @@ fn resolve(raw: RawConfig, path: &Path, dir: &Path, sha: String) -> Result<Setti
             Some("add `users = \"path/to/users.csv\"` under [inputs], or remove the segments"),
         ));
     }
+    check_segments(path, &raw.report.segments)?;
     check_windows(path, "defaults.windows", &raw.defaults.windows)?;
     let mut projects =
         raw.project.into_iter().map(|p| resolve_project(p, &raw.defaults, path)).collect::<Result<Vec<_>>>()?;
@@ -485,6 +486,26 @@ fn resolve_north_star(raw: RawNorthStar, path: &Path, key: &dyn Fn(&str) -> Stri
     Ok(NorthStarSetting { kpi, target: raw.target, lower_is_better })
 }
 
+/// A repeated segment would publish every row twice, so that no group
+/// ever has a single hidden cell; `user_id` would name people.
+fn check_segments(path: &Path, segments: &[String]) -> Result<()> {
+    if let Some((i, s)) = segments.iter().enumerate().find(|(i, s)| segments[..*i].contains(s)) {
+        return Err(Error::config(
+            path,
+            format!("report.segments repeats \"{s}\" (position {})", i + 1),
+            Some("list each segment column once (docs/configuration.md)"),
+        ));
+    }
+    if segments.iter().any(|s| s == "user_id") {
+        return Err(Error::config(
+            path,
+            "report.segments = [\"user_id\"]: a segment groups users, it does not name them",
+            Some("segment by a user attribute of the users input, such as a region (docs/configuration.md)"),
+        ));
+    }
+    Ok(())
+}
+
 fn check_windows(path: &Path, key: &str, windows: &[i32]) -> Result<()> {
     if let Some(w) = windows.iter().find(|w| **w < 0) {
         return Err(Error::config(path, format!("{key}: window {w} is negative"), None));
@@ -523,4 +544,26 @@ fn parse_day_arg(s: &str) -> Result<i32> {
     }
     let (y, m, d) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     tz::day_of(y, m, d).ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(segments: &str) -> Result<Settings> {
+        let text = format!(
+            "[report]\nsegments = {segments}\n[inputs]\nprojects = \"p.csv\"\nusage = \"u.csv\"\noutcomes = \"o.csv\"\nusers = \"users.csv\"\n"
+        );
+        Settings::from_bytes(Path::new("/tmp/jauge.toml"), text.as_bytes())
+    }
+
+    #[test]
+    fn segments_are_distinct_attributes() {
+        assert!(config(r#"["region", "age_band"]"#).is_ok());
+        let repeated = config(r#"["region", "region"]"#).unwrap_err().to_string();
+        assert!(repeated.contains("repeats \"region\""), "{repeated}");
+        let id = config(r#"["user_id"]"#).unwrap_err();
+        assert!(id.to_string().contains("does not name them"), "{id}");
+        assert!(id.hint().is_some_and(|h| h.contains("docs/configuration.md")));
+    }
 }

@@ -15,6 +15,11 @@ pub const PORTFOLIO: &str = "_portfolio";
 /// The `segment` label of the total over every segment value.
 pub const ALL: &str = "all";
 
+/// The `segment` label of one value of a segment variable: `region=Bretagne`.
+pub fn segment_label(variable: &str, value: &str) -> String {
+    format!("{variable}={value}")
+}
+
 /// How a column is stored, and whether disclosure control judges it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
