@@ -486,15 +486,25 @@ pub struct NorthStar {
     pub partial_month: bool,
 }
 
-/// How many of an input's distinct user ids are known elsewhere.
+/// A published share of ids found elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Share {
+    /// No such share (no `users` input, or the input itself).
+    #[default]
+    NotApplicable,
+    /// Hidden by disclosure control: a count behind it is below `k`.
+    Hidden,
+    Of(f64),
+}
+
+/// How many of an input's distinct user ids are known elsewhere, as shares
+/// only: the counts of ids stay inside disclosure control.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdCoverage {
     /// `usage`, `outcomes`, `assignments` or `users`.
     pub input: String,
-    /// Distinct user ids among the input's accepted rows.
-    pub ids: u64,
-    /// Share found in `users`; `None` when there is no `users` input.
-    pub in_users: Option<f64>,
-    /// Share found in `outcomes`; `None` for the outcomes input itself.
-    pub in_outcomes: Option<f64>,
+    /// Share found in `users`.
+    pub in_users: Share,
+    /// Share found in `outcomes`.
+    pub in_outcomes: Share,
 }

@@ -175,20 +175,33 @@ fn run(dir: &Path, k: u64) -> PathBuf {
     out
 }
 
-/// The segment values with fewer than k users: in the `users` input, and
-/// for `(missing)` among the users of E.
-fn oracle(inc: &Incubator) -> Oracle {
+/// The segment values with fewer than k users, from the input files: in
+/// the `users` input, and for `(missing)` among the users of E.
+fn oracle(dir: &Path) -> Oracle {
+    let lines = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).unwrap().lines().skip(1).map(str::to_owned).collect::<Vec<_>>()
+    };
+    let mut region: BTreeMap<String, String> = BTreeMap::new();
     let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
-    let mut missing = 0;
-    for (i, person) in inc.people.iter().enumerate() {
-        let active = !person.events.is_empty() || i == 0;
-        match person.region {
-            Region::Value(r) => *sizes.entry(format!("region=r{r}")).or_default() += 1,
-            Region::Empty | Region::NoRow => missing += u64::from(active),
+    for line in lines("users.csv") {
+        let (id, value) = line.split_once(',').unwrap();
+        region.insert(id.to_owned(), value.to_owned());
+        if !value.is_empty() {
+            *sizes.entry(format!("region={value}")).or_default() += 1;
         }
     }
+    let active: BTreeSet<String> = lines("usage.csv").iter().map(|l| l.split(',').nth(1).unwrap().to_owned()).collect();
+    let missing = active.iter().filter(|u| region.get(*u).is_none_or(String::is_empty)).count() as u64;
     sizes.insert("region=(missing)".into(), missing);
     Oracle { small_segments: sizes.into_iter().filter(|(_, n)| *n < K).map(|(s, _)| s).collect() }
+}
+
+/// The attacker on a folder of inputs, both runs done.
+fn attack_folder(dir: &Path) -> Vec<Finding> {
+    let (published, truth) = (Run::open(&dir.join(format!("out-{K}"))), Run::open(&dir.join("out-0")));
+    let month = jauge::tz::day_of(2026, 10, 1).unwrap();
+    let setting = Setting { k: K, month, as_of: jauge::tz::day_of(2026, 10, 31).unwrap(), windows: WINDOWS.to_vec() };
+    attack::attack(&published, &truth, &setting, &oracle(dir))
 }
 
 static CASE: AtomicUsize = AtomicUsize::new(0);
@@ -197,11 +210,15 @@ static CASE: AtomicUsize = AtomicUsize::new(0);
 fn findings(inc: &Incubator) -> Vec<Finding> {
     let dir = common::scratch(&format!("privacy-{}-{}", std::process::id(), CASE.fetch_add(1, Ordering::Relaxed)));
     write_inputs(&dir, inc);
-    let (published, truth) = (Run::open(&run(&dir, K)), Run::open(&run(&dir, 0)));
-    let month = jauge::tz::day_of(2026, 10, 1).unwrap();
-    let setting = Setting { k: K, month, as_of: jauge::tz::day_of(2026, 10, 31).unwrap(), windows: WINDOWS.to_vec() };
-    let found = attack::attack(&published, &truth, &setting, &oracle(inc));
-    let _ = std::fs::remove_dir_all(&dir);
+    run(&dir, K);
+    run(&dir, 0);
+    let found = attack_folder(&dir);
+    if found.is_empty() {
+        let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        // Kept to read: the inputs and both runs (see `attack_kept`).
+        eprintln!("leaks in {}", dir.display());
+    }
     found
 }
 
@@ -247,5 +264,56 @@ fn attack_census() {
     println!("{leaky} of {n} incubators leak");
     for (kind, (count, example)) in tally {
         println!("{count:>6}  {kind:<44} e.g. {example}");
+    }
+}
+
+/// Reruns both runs and the attacker on a kept folder, printing every
+/// finding: `ATTACK_DIR=target/test-scratch/privacy-… cargo test
+/// --release --test privacy attack_kept -- --ignored --nocapture`.
+#[test]
+#[ignore = "reads ATTACK_DIR"]
+fn attack_kept() {
+    let dir = PathBuf::from(std::env::var("ATTACK_DIR").expect("ATTACK_DIR"));
+    run(&dir, K);
+    run(&dir, 0);
+    for f in attack_folder(&dir) {
+        println!("{}: {}", f.kind, f.detail);
+    }
+}
+
+/// The attacker on the shipped demo (k = 10), in English so that it reads
+/// the report: `cargo test --release --test privacy attack_demo --
+/// --ignored --nocapture`.
+#[test]
+#[ignore = "runs the demo twice"]
+fn attack_demo() {
+    let dir = common::scratch("privacy-demo");
+    let demo = std::fs::read_to_string(common::root().join("jauge.toml")).unwrap();
+    let absolute = format!("\"{}/datasets/demo/", common::root().display());
+    for k in [10, 0] {
+        let text = demo
+            .replace("\"datasets/demo/", &absolute)
+            .replace("lang = \"fr\"", "lang = \"en\"")
+            .replace("min_cell = 10", &format!("min_cell = {k}"));
+        let path = dir.join(format!("jauge-{k}.toml"));
+        std::fs::write(&path, text).unwrap();
+        let args = RunArgs {
+            source: SourceArgs { config: path, month: None, as_of: None },
+            out: Some(dir.join(format!("out-{k}"))),
+        };
+        jauge::commands::run::run(&args, Verbosity { quiet: true, verbose: 0 }).unwrap();
+    }
+    let (published, truth) = (Run::open(&dir.join("out-10")), Run::open(&dir.join("out-0")));
+    let month = jauge::tz::day_of(2026, 10, 1).unwrap();
+    let as_of = jauge::tz::day_of(2026, 10, 31).unwrap();
+    let setting = Setting { k: 10, month, as_of, windows: vec![30, 90, 180] };
+    let found = attack::attack(&published, &truth, &setting, &Oracle { small_segments: BTreeSet::new() });
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &found {
+        *tally.entry(&f.kind).or_default() += 1;
+    }
+    println!("{} findings on the demo: {tally:#?}", found.len());
+    for f in found.iter().take(20) {
+        println!("  {}", f.detail);
     }
 }

@@ -20,9 +20,10 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let mut stages = Stages::new(v);
     let ds = stages.run("load", "loading and validating the inputs", || ingest::load(&settings))?;
     let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings))?;
+    let scope = privacy::Scope { min_cell: settings.min_cell, month: ds.month, segment_users: ds.segment_users() };
+    let suppressed = stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, &scope));
+    // Judged on the published figures, so that a flag bounds no hidden count.
     let outages = quality::outages(&tables.kpis);
-    let suppressed =
-        stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, settings.min_cell));
     tables.rejects = ds.rejects.clone();
     let rendered = stages.run("report", "drawing the charts and the report", || {
         report::render(&report_input(&settings, &ds, &tables, outages))
@@ -94,7 +95,7 @@ fn report_input<'a>(
         tables,
         reconciliation: ds.reconciliation.clone(),
         reject_reasons: quality::reject_reasons(&ds.rejects),
-        id_coverage: quality::id_coverage(ds, settings),
+        id_coverage: privacy::coverage(&quality::id_counts(ds, settings), settings.min_cell),
         outages,
     }
 }

@@ -108,6 +108,6 @@ fn methods() -> Value {
         "arms_test": "log-rank, 1 df",
         "ratio_check": "Pearson chi-square, 1 df, no continuity correction",
         "mde": "80% power, 5% two-sided",
-        "disclosure_control": "primary (counts 1..min_cell-1) and secondary (groups with published totals)",
+        "disclosure_control": "primary (counts 1..min_cell-1, segment values of fewer than min_cell users), secondary (groups with published totals, one cell per count across tables, audited until no hidden count can be worked out); survival from cumulative counts rounded down to multiples of min_cell",
     })
 }

@@ -82,7 +82,7 @@ fn forest_rows(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<ForestRow> {
                 r.difference.zip(r.ci_low).zip(r.ci_high).map(|((d, l), h)| (d, l, h))
             };
             let value_text = if r.suppressed {
-                ctx.mark.clone()
+                ctx.t.masked.to_string()
             } else {
                 difference_text(ctx, r).unwrap_or_else(|| ctx.t.not_estimable.into())
             };
@@ -137,7 +137,7 @@ fn forest_charts(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<(String, Forest)> {
 /// The verdict follows the interval: it excludes zero or it does not.
 fn verdict(ctx: &Ctx, row: &ImpactRow) -> Cell {
     if row.suppressed {
-        return Cell::suppressed(&ctx.mark);
+        return Cell::suppressed(ctx.t.masked);
     }
     let (text, sign) = match (row.ci_low, row.ci_high) {
         (Some(lo), _) if lo > 0.0 => (ctx.t.positive, Sign::Positive),
@@ -148,10 +148,12 @@ fn verdict(ctx: &Ctx, row: &ImpactRow) -> Cell {
     Cell { text: text.into(), kind: CellKind::Verdict(sign) }
 }
 
+/// Both arms' sizes; a suppressed row keeps those of `k` or more.
 fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
+    let arm = |n: Option<u64>| n.map_or_else(|| ctx.mark.clone(), |n| format::count(ctx.lang, n));
     match (row.n_treatment, row.n_control) {
         (Some(t), Some(c)) => Cell::number(format!("{} / {}", format::count(ctx.lang, t), format::count(ctx.lang, c))),
-        _ if row.suppressed => Cell::suppressed(&ctx.mark),
+        (t, c) if row.suppressed => Cell::suppressed(&format!("{} / {}", arm(t), arm(c))),
         _ => Cell::missing(),
     }
 }
@@ -159,7 +161,7 @@ fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
 fn cost_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
     let euros = |v| format::euros(ctx.lang, v);
     match (row.cost_per_additional_outcome, row.cost_low, row.cost_high) {
-        _ if row.suppressed => Cell::suppressed(&ctx.mark),
+        _ if row.suppressed => Cell::suppressed(ctx.t.masked),
         (Some(c), Some(lo), Some(hi)) => Cell::number(format!("{} {}", euros(c), ctx.interval(euros(lo), euros(hi)))),
         (Some(c), _, None) => Cell::number(format!("{} ({})", euros(c), ctx.t.not_demonstrated.to_lowercase())),
         _ => Cell::missing(),
@@ -199,11 +201,14 @@ fn rate_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
                 arms_cell(ctx, r),
                 ctx.figure(r.treatment, hidden, pct),
                 ctx.figure(r.control, hidden, pct),
-                ctx.text_figure(difference_text(ctx, r), hidden),
-                ctx.text_figure(relative, hidden),
-                ctx.figure(r.p_value, hidden, |p| format::p_value(ctx.lang, p)),
+                ctx.masked_figure(difference_text(ctx, r), hidden),
+                ctx.masked_figure(relative, hidden),
+                ctx.masked_figure(r.p_value.map(|p| format::p_value(ctx.lang, p)), hidden),
                 verdict(ctx, r),
-                ctx.figure(r.mde, hidden, |m| format::points(ctx.lang, m).trim_start_matches('+').to_string()),
+                ctx.masked_figure(
+                    r.mde.map(|m| format::points(ctx.lang, m).trim_start_matches('+').to_string()),
+                    hidden,
+                ),
                 cost_cell(ctx, r),
             ];
             Row::with_kind(cells, if r.primary { RowKind::Normal } else { RowKind::Muted })
@@ -229,8 +234,8 @@ fn mean_table(ctx: &Ctx, means: &[&ImpactRow]) -> Table {
                 arms_cell(ctx, r),
                 ctx.figure(r.treatment, hidden, num),
                 ctx.figure(r.control, hidden, num),
-                ctx.text_figure(diff, hidden),
-                ctx.figure(r.p_value, hidden, |p| format::p_value(ctx.lang, p)),
+                ctx.masked_figure(diff, hidden),
+                ctx.masked_figure(r.p_value.map(|p| format::p_value(ctx.lang, p)), hidden),
                 verdict(ctx, r),
             ];
             Row::new(cells)

@@ -1,5 +1,5 @@
 //! Part 5 of the report, the method: each definition in a few lines, the
-//! disclosure rule with this run's `k`, the limits (observed rates are not
+//! disclosure rules with this run's `k` and what they cost, the limits (observed rates are not
 //! causal, unadjusted p-values and the monthly re-reading, the verdict that
 //! follows the interval, unprotected cumulative differences), and what
 //! identifies the run.
@@ -16,7 +16,10 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
     let k1 = k.saturating_sub(1).to_string();
     let values = [("k", k.to_string()), ("k1", k1), ("s", ctx.mark.clone())];
     let values: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let items = ctx.t.method_items.iter().map(|(term, text)| (term.to_string(), i18n::fill(text, &values))).collect();
+    let mut items: Vec<(String, String)> =
+        ctx.t.method_items.iter().map(|(term, text)| (term.to_string(), i18n::fill(text, &values))).collect();
+    let rules = if k == 0 { ctx.t.disclosure_off } else { ctx.t.disclosure_rules };
+    items.push((ctx.t.disclosure.to_string(), i18n::fill(rules, &values)));
     let run = vec![
         (ctx.t.month.to_string(), format::month(ctx.lang, ctx.input.month)),
         (ctx.t.as_of.to_string(), format::date(ctx.lang, ctx.input.as_of)),

@@ -595,9 +595,23 @@ fn shares(run: &Run, s: &Setting, findings: &mut Vec<Finding>) {
     }
 }
 
+/// Product name → id, from each product page's heading and `id:` line.
+fn product_ids(report: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut name = None;
+    for line in report.lines() {
+        if let Some(heading) = line.strip_prefix("## 3.") {
+            name = heading.split_once(' ').map(|(_, n)| n.to_owned());
+        } else if let (Some(n), Some(rest)) = (&name, line.strip_prefix("id: **")) {
+            out.insert(n.clone(), rest.split("**").next().unwrap_or_default().to_owned());
+            name = None;
+        }
+    }
+    out
+}
+
 /// A tracking-outage flag judges a month from its events and the three
-/// months before: all four must be published (products are named by
-/// their id in the tests' catalogs).
+/// months before: all four must be published.
 fn outages(run: &Run, findings: &mut Vec<Finding>) {
     let heading = "Suspicious drops (possible tracking outage)";
     let Some(table) = md_tables(&run.report).into_iter().find(|t| t.heading == heading) else { return };
@@ -608,10 +622,12 @@ fn outages(run: &Run, findings: &mut Vec<Finding>) {
         .filter(|&i| seg[i] == "all" && kpi[i] == "events")
         .map(|i| ((p[i].clone(), m[i]), value[i]))
         .collect();
+    let ids = product_ids(&run.report);
     for row in &table.rows {
         let month = english_month(&row[1]);
+        let id = ids.get(&row[0]).unwrap_or(&row[0]);
         let judged =
-            (0..4).all(|back| events.get(&(row[0].clone(), tz::add_months(month, -back))).is_some_and(Option::is_some));
+            (0..4).all(|back| events.get(&(id.clone(), tz::add_months(month, -back))).is_some_and(Option::is_some));
         if !judged {
             findings.push(Finding::new("outage flag judges a hidden month", format!("{row:?}")));
         }
