@@ -80,8 +80,8 @@ impl<K: Ord> Book<K> {
 
     /// A group whose sum `S` is published rounded down to a multiple of
     /// `k` (a survival curve's events): a reader knows `S` within
-    /// `[k·⌊S/k⌋, k·⌊S/k⌋ + k − 1]`. One hidden cell is safe, hidden zeros
-    /// are not, since the bound can be 0.
+    /// `[k·⌊S/k⌋, k·⌊S/k⌋ + k − 1]`. One hidden cell is safe; hidden zeros
+    /// are not, since the bound can be 0: the audit sees to them.
     pub fn bounded_group(&mut self, members: Vec<usize>, k: u64) {
         let sum: f64 = members.iter().map(|c| self.values[*c]).sum();
         let k = k as f64;
@@ -89,16 +89,17 @@ impl<K: Ord> Book<K> {
         self.groups.push(Group { members, total: None, range: (low, low + k - 1.0) });
     }
 
-    /// While a group's hidden cells could be worked out — exactly one of
-    /// them hidden, or hidden members that are all 0 beside a published
-    /// total (non-negative counts summing to 0 are each 0) — also hide its
-    /// smallest other non-zero member (ties: the first), else its total,
-    /// else (the total being the hidden cell, over zeros) a zero member.
-    /// Groups share cells across tables, so this runs until no group
-    /// changes. Then an audit narrows every hidden cell's possible values
-    /// through all the groups at once, as a reader would; a cell it pins
-    /// down gets one more hidden cell in one of its groups, and all of it
-    /// runs again, until the audit pins nothing.
+    /// While a group has exactly one hidden cell, also hide its smallest
+    /// other non-zero member (ties: the first in sort order), else its
+    /// total, else (the total being the hidden cell, over zeros) a zero
+    /// member; groups share cells across tables, so this runs until no
+    /// group changes (SPEC section 6, "Secondary"). That rule misses what a
+    /// reader gets from non-negative counts and from several groups at
+    /// once (hidden zeros beside a published total are each 0; a chain of
+    /// groups pins a cell no single group exposes), so an audit then
+    /// narrows every hidden cell's possible values through all the groups
+    /// at once; a cell it pins down gets one more hidden cell in one of its
+    /// groups, and all of it runs again until the audit pins nothing.
     pub fn settle(&mut self) {
         let groups_of = audit::groups_of(&self.groups, self.values.len());
         loop {
@@ -137,18 +138,12 @@ impl<K: Ord> Book<K> {
         }
     }
 
-    fn is_hidden(&self, cell: Option<usize>) -> bool {
-        cell.is_some_and(|c| self.hidden[c].is_some())
-    }
-
+    /// Exactly one hidden cell beside a published sum: subtraction gives
+    /// it back. A rounded sum (no total) leaves a single cell `k` wide.
     fn exposed(&self, g: &Group) -> bool {
-        let members: Vec<usize> = g.members.iter().filter(|c| self.hidden[**c].is_some()).copied().collect();
-        let zeros = !members.is_empty() && members.iter().all(|c| self.values[*c] == 0.0);
-        match (g.total, self.is_hidden(g.total)) {
-            (None, _) => zeros,
-            (Some(_), true) => members.is_empty(),
-            (Some(_), false) => members.len() == 1 || zeros,
-        }
+        let Some(total) = g.total else { return false };
+        let members = g.members.iter().filter(|c| self.hidden[**c].is_some()).count();
+        members + usize::from(self.hidden[total].is_some()) == 1
     }
 
     fn pick(&self, g: &Group) -> Option<usize> {
@@ -240,12 +235,19 @@ mod tests {
     }
 
     #[test]
-    fn a_rounded_total_tolerates_one_hidden_cell_but_not_hidden_zeros() {
+    fn a_rounded_total_tolerates_one_hidden_cell_but_not_a_pinned_zero() {
+        // 2 + 3 + 4 = 9, published as [9, 11]: the hidden 2 lies in [2, 4].
         let mut b = book(&[2.0, 3.0, 4.0], &[0]);
         b.bounded_group(vec![0, 1, 2], 3);
         b.settle();
         assert_eq!(b.into_states(), vec![Some(Rule::Primary), None, None]);
+        // 0 + 3 + 4 = 7 in [6, 8]: the hidden 0 lies in [0, 1], safe.
         let mut b = book(&[0.0, 3.0, 4.0], &[0]);
+        b.bounded_group(vec![0, 1, 2], 3);
+        b.settle();
+        assert_eq!(b.into_states(), vec![Some(Rule::Primary), None, None]);
+        // 0 + 3 + 5 = 8 in [6, 8]: the hidden 0 lies in [−2, 0], pinned.
+        let mut b = book(&[0.0, 3.0, 5.0], &[0]);
         b.bounded_group(vec![0, 1, 2], 3);
         b.settle();
         assert_eq!(b.into_states(), vec![Some(Rule::Primary), Some(Rule::Secondary), None]);

@@ -5,7 +5,8 @@
 //!   value with fewer than `k` users, and what is computed from them;
 //! - secondary: the counts of `kpis`, `retention` and `outcomes` are cells
 //!   of one ledger (`counts`, `book`), the same count in two tables being
-//!   one cell, settled jointly over the groups whose sums are published;
+//!   one cell, settled jointly over the groups whose sums are published,
+//!   then audited until no hidden count can be worked out (`audit`);
 //! - survival curves from counts rounded down to multiples of `k`
 //!   (`survival`); impact rows and funnels row by row.
 //!

@@ -141,6 +141,22 @@ mod tests {
         assert_eq!(stats::km_median(&steps).median, Some(12));
     }
 
+    /// SPEC says the rounded curve lies on or above the true one; not
+    /// always. n = 100, k = 10: 9 events on day 1, 80 censored on day 2, 1
+    /// event on day 3. True: S(3) = 0.91 · 10/11 = 0.827. Rounded: 80
+    /// censored on day 2, then 10 events on day 3 against 100 − 80 = 20 at
+    /// risk: S(3) = 0.5, below. The 9 early events are counted late, against
+    /// a smaller risk set (docs/decisions.md).
+    #[test]
+    fn a_rounded_curve_can_fall_below_the_true_one() {
+        let days = [day(1, 9, 0), day(2, 0, 80), day(3, 1, 0)];
+        let rounded = round_down(&days, 10);
+        assert_eq!(rounded, vec![day(2, 0, 80), day(3, 10, 0)]);
+        let s = stats::kaplan_meier_counts(100, &rounded).last().unwrap().survival;
+        let truth = stats::kaplan_meier_counts(100, &days).last().unwrap().survival;
+        assert!((s - 0.5).abs() < 1e-15 && (truth - 0.91 * 10.0 / 11.0).abs() < 1e-12);
+    }
+
     #[test]
     fn counts_below_k_never_make_a_row() {
         assert!(round_down(&[day(1, 1, 0), day(2, 1, 1)], 3).is_empty());

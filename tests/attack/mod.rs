@@ -477,7 +477,7 @@ fn small_segments(run: &Run, oracle: &Oracle, findings: &mut Vec<Finding>) {
 }
 
 /// Every count the tables publish, as the report may show it.
-fn published_counts(run: &Run) -> BTreeSet<u64> {
+pub fn published_counts(run: &Run) -> BTreeSet<u64> {
     let mut out: BTreeSet<u64> = BTreeSet::new();
     for t in [&run.kpis, &run.retention, &run.funnel, &run.outcomes, &run.survival, &run.survival_summary, &run.impact]
     {
