@@ -107,8 +107,9 @@ fn stages(c: &mut Criterion) {
     }
 
     let tables = kpi::compute(&ds, &settings).expect("compute");
+    let scope = privacy::Scope { min_cell: settings.min_cell, month: ds.month, segment_users: ds.segment_users() };
     group.bench_function("protect", |b| {
-        b.iter_batched(|| tables.clone(), |mut t| privacy::protect(&mut t, settings.min_cell), BatchSize::LargeInput)
+        b.iter_batched(|| tables.clone(), |mut t| privacy::protect(&mut t, &scope), BatchSize::LargeInput)
     });
     group.finish();
 }

@@ -15,6 +15,11 @@ pub const PORTFOLIO: &str = "_portfolio";
 /// The `segment` label of the total over every segment value.
 pub const ALL: &str = "all";
 
+/// The `segment` label of one value of a segment variable: `region=Bretagne`.
+pub fn segment_label(variable: &str, value: &str) -> String {
+    format!("{variable}={value}")
+}
+
 /// How a column is stored, and whether disclosure control judges it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -574,15 +579,25 @@ pub struct NorthStar {
     pub partial_month: bool,
 }
 
-/// How many of an input's distinct user ids are known elsewhere.
+/// A published share of ids found elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Share {
+    /// No such share (no `users` input, or the input itself).
+    #[default]
+    NotApplicable,
+    /// Hidden by disclosure control: a count behind it is below `k`.
+    Hidden,
+    Of(f64),
+}
+
+/// How many of an input's distinct user ids are known elsewhere, as shares
+/// only: the counts of ids stay inside disclosure control.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdCoverage {
     /// `usage`, `outcomes`, `assignments` or `users`.
     pub input: String,
-    /// Distinct user ids among the input's accepted rows.
-    pub ids: u64,
-    /// Share found in `users`; `None` when there is no `users` input.
-    pub in_users: Option<f64>,
-    /// Share found in `outcomes`; `None` for the outcomes input itself.
-    pub in_outcomes: Option<f64>,
+    /// Share found in `users`.
+    pub in_users: Share,
+    /// Share found in `outcomes`.
+    pub in_outcomes: Share,
 }

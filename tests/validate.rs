@@ -183,3 +183,25 @@ fn a_month_after_the_usage_data_is_a_usage_error_naming_its_last_date() {
     let out = jauge(&["validate", "--config", config.to_str().unwrap(), "--month", "2026-11"], &root());
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// SPEC section 2: a segment groups users, it does not name them. 1000
+/// distinct values pass; 1001 stop the run at load, naming the column.
+#[test]
+fn a_segment_of_more_than_1000_values_is_an_input_error() {
+    for (values, fails) in [(1000, false), (1001, true)] {
+        let dir = scratch(&format!("validate-segment-{values}"));
+        copy_dir(&root().join("datasets/fixtures/tiny"), &dir);
+        let mut users = "user_id,region\n".to_owned();
+        for i in 0..values {
+            users.push_str(&format!("u{i},r{i}\n"));
+        }
+        std::fs::write(dir.join("users.csv"), users).unwrap();
+        let out = jauge(&["validate", "--config", "jauge.toml"], &dir);
+        assert_eq!(out.status.code(), Some(if fails { 1 } else { 0 }), "{}", stderr(&out));
+        if fails {
+            let err = stderr(&out);
+            assert!(err.contains("users.csv") && err.contains("`region`") && err.contains("1001"), "{err}");
+            assert!(err.contains("hint:"), "{err}");
+        }
+    }
+}

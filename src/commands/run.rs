@@ -27,9 +27,10 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let ds = super::load(&settings, &mut stages, "loading and validating the inputs")?;
     ds.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings))?;
+    let scope = privacy::Scope { min_cell: settings.min_cell, month: ds.month, segment_users: ds.segment_users() };
+    let suppressed = stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, &scope));
+    // Judged on the published figures, so that a flag bounds no hidden count.
     let outages = quality::outages(&tables.kpis);
-    let suppressed =
-        stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, settings.min_cell));
     // Over the published rows only, hence after disclosure control.
     kpi::impact::add_q_values(&mut tables.impact);
     tables.rejects = ds.rejects.clone();
@@ -143,7 +144,7 @@ fn report_input<'a>(
         tables,
         reconciliation: ds.reconciliation.clone(),
         reject_reasons: quality::reject_reasons(&ds.rejects),
-        id_coverage: quality::id_coverage(ds, settings),
+        id_coverage: privacy::coverage(&quality::id_counts(ds, settings), settings.min_cell),
         outages,
         planned_n: trials.to_vec(),
         previous,

@@ -201,6 +201,25 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Each segment label with its number of users, as disclosure control
+    /// judges a value's size (SPEC section 6): users of the `users` input
+    /// with that value; for `(missing)`, users of `E` without a value.
+    pub fn segment_users(&self) -> std::collections::BTreeMap<String, u64> {
+        let mut sizes = std::collections::BTreeMap::new();
+        for s in &self.segments {
+            let mut counts = vec![0u64; s.values.len()];
+            let missing = s.values.iter().position(|v| v == MISSING);
+            for (user, value) in s.by_user.iter().enumerate() {
+                let counted = if Some(*value as usize) == missing { self.active_users[user] } else { true };
+                counts[*value as usize] += u64::from(counted);
+            }
+            for (value, n) in s.values.iter().zip(counts) {
+                sizes.insert(crate::tables::segment_label(&s.name, value), n);
+            }
+        }
+        sizes
+    }
+
     pub fn project_code(&self, id: &str) -> Option<u32> {
         self.catalog.iter().position(|p| p.id == id).map(|i| i as u32)
     }
@@ -289,6 +308,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         }
     }
     check_project_settings(settings, &catalog, &rejected_projects)?;
+    check_segments(settings, &stage)?;
     let (month, as_of) = cut_off(settings, &stage, &report_tz)?;
     let unknown = std::mem::take(&mut stage.unknown_projects);
     let mut ds = finish(settings, stage, catalog, ledgers, &spans, &report_tz, month, as_of)?;
@@ -329,6 +349,35 @@ fn check_project_settings(settings: &Settings, catalog: &[Project], rejected: &[
             format!("[[project]] id = \"{}\" is not in the projects catalog", p.id),
             Some("check the id against the projects input (ids are case-sensitive)"),
         ));
+    }
+    Ok(())
+}
+
+/// Most distinct values a segment column may have (SPEC section 2).
+pub const MAX_SEGMENT_VALUES: usize = 1000;
+
+/// A segment groups users, it does not name them: a column with more
+/// distinct values than [`MAX_SEGMENT_VALUES`] is refused.
+fn check_segments(settings: &Settings, stage: &Staging) -> Result<()> {
+    for (name, segment) in settings.segments.iter().zip(&stage.segments) {
+        let values = segment.values.values.iter().filter(|v| *v != MISSING).count();
+        if values > MAX_SEGMENT_VALUES {
+            let users = settings.input(InputKind::Users).map_or("", |i| i.pattern.as_str());
+            return Err(Error::Input {
+                file: users.to_owned(),
+                column: Some(name.clone()),
+                row: None,
+                message: format!(
+                    "segment `{name}` has {values} distinct values, more than {MAX_SEGMENT_VALUES}: \
+                     a segment groups users, it does not name them"
+                ),
+                hint: Some(
+                    "segment by a coarser column (a region, an age band), or remove it from report.segments \
+                     (docs/configuration.md)"
+                        .to_owned(),
+                ),
+            });
+        }
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ impl Slots {
         let mut labels = vec![ALL.to_owned()];
         for s in segments {
             offsets.push(labels.len());
-            labels.extend(s.values.iter().map(|v| format!("{}={v}", s.name)));
+            labels.extend(s.values.iter().map(|v| crate::tables::segment_label(&s.name, v)));
         }
         Slots { offsets, labels }
     }

@@ -128,6 +128,6 @@ fn methods(trials: &[PlannedN]) -> Value {
         "multiplicity": "Benjamini–Hochberg q-value over the published impact p-values",
         "regression_adjustment": "CUPED, pooled theta, covariate = the metric over the pre-window of the same length, Welch t 95%",
         "effect_on_users": "complier average causal effect (Wald), delta-method 95% interval",
-        "disclosure_control": "primary (counts 1..min_cell-1) and secondary (groups with published totals)",
+        "disclosure_control": "primary (counts 1..min_cell-1, segment values of fewer than min_cell users), secondary (groups with published totals, one cell per count across tables, audited until no hidden count can be worked out); survival from cumulative counts rounded down to multiples of min_cell",
     })
 }

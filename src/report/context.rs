@@ -1,6 +1,7 @@
 //! What every section builder needs: the input, its rows grouped by product
 //! once (segment `all` only), the labels of the language, and the helpers
-//! that turn a figure into a table cell — `< k` when suppressed, `—` when
+//! that turn a figure into a table cell — `< k` for a suppressed count or
+//! rate, "masked" for a suppressed median, interval or test, `—` when
 //! absent, never 0 or blank.
 //!
 //! Responsible for lookups and cell formatting. Not responsible for any
@@ -153,10 +154,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// An already formatted figure, or the suppressed mark, or `—`.
-    pub fn text_figure(&self, text: Option<String>, suppressed: bool) -> Cell {
+    /// A median, an interval or a test: "masked" when suppressed (it is
+    /// not a count), else the text, else `—`.
+    pub fn masked_figure(&self, text: Option<String>, suppressed: bool) -> Cell {
         match text {
-            _ if suppressed => Cell::suppressed(&self.mark),
+            _ if suppressed => Cell::suppressed(self.t.masked),
             Some(s) => Cell::number(s),
             None => Cell::missing(),
         }

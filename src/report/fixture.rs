@@ -10,7 +10,8 @@ use super::model::{Direction, IdCoverage, NorthStar, NorthStarStatus, PlannedN, 
 use crate::format::Lang;
 use crate::registry::{Kpi, NorthStarKpi};
 use crate::tables::{
-    FunnelRow, ImpactRow, KpiRow, OutcomeRow, Reconciliation, RetentionRow, SurvivalRow, SurvivalSummaryRow, Tables,
+    FunnelRow, ImpactRow, KpiRow, OutcomeRow, Reconciliation, RetentionRow, Share, SurvivalRow, SurvivalSummaryRow,
+    Tables,
 };
 use crate::tz::{add_months, days_from_civil, month_end};
 
@@ -565,8 +566,8 @@ pub fn input(tables: &Tables, lang: Lang, n: usize, as_of: i32) -> ReportInput<'
             ("usage".into(), "nonexistent_local_time".into(), 7),
         ],
         id_coverage: vec![
-            IdCoverage { input: "assignments".into(), ids: 4_105, in_users: Some(0.991), in_outcomes: Some(0.874) },
-            IdCoverage { input: "usage".into(), ids: 61_230, in_users: Some(0.962), in_outcomes: Some(0.655) },
+            IdCoverage { input: "assignments".into(), in_users: Share::Of(0.991), in_outcomes: Share::Hidden },
+            IdCoverage { input: "usage".into(), in_users: Share::Of(0.962), in_outcomes: Share::Of(0.655) },
         ],
         outages: vec![(specs[0].id.clone(), add_months(month(), -4))],
         planned_n: specs

@@ -25,6 +25,8 @@ pub struct Labels {
     pub missing_legend: &'static str,
     pub suppressed_legend: &'static str,
     pub suppressed_short: &'static str,
+    /// A hidden median, interval or test: it is not a count, so not `< k`.
+    pub masked: &'static str,
     pub legend_short: &'static str,
     pub gap_note: &'static str,
     pub total: &'static str,
@@ -127,7 +129,7 @@ pub struct Labels {
     pub survival_chart: &'static str,
     pub survival_sub: &'static str,
     pub survival_axis: &'static str,
-    pub survival_stop: &'static str,
+    pub survival_rounded: &'static str,
     pub arm: &'static str,
     pub events: &'static str,
     pub median: &'static str,
@@ -149,7 +151,6 @@ pub struct Labels {
     pub rows: &'static str,
     pub no_rejects: &'static str,
     pub id_coverage: &'static str,
-    pub distinct_ids: &'static str,
     pub in_users: &'static str,
     pub in_outcomes: &'static str,
     pub outages: &'static str,
@@ -159,6 +160,11 @@ pub struct Labels {
     /// The term under which the Method section lists every KPI of the registry.
     pub method_kpis: &'static str,
     pub method_items: &'static [(&'static str, &'static str)],
+    /// The Method section's last item: the disclosure rules and their cost.
+    pub disclosure: &'static str,
+    pub disclosure_rules: &'static str,
+    /// The same item when `min_cell = 0`.
+    pub disclosure_off: &'static str,
 }
 
 /// The labels of `lang`.
@@ -317,6 +323,7 @@ static FR: Labels = Labels {
     missing_legend: "«\u{A0}—\u{A0}»\u{A0}: pas de valeur (mois sans donnée ou dénominateur nul).",
     suppressed_legend: "«\u{A0}{s}\u{A0}»\u{A0}: valeur masquée par le contrôle de divulgation (moins de {k}\u{A0}utilisateurs, ou masquée pour qu’elle ne se déduise pas d’un total).",
     suppressed_short: "masqué ({s})",
+    masked: "masqué",
     legend_short: "«\u{A0}{s}\u{A0}»\u{A0}: valeur masquée (contrôle de divulgation, voir la méthode) · «\u{A0}—\u{A0}»\u{A0}: pas de valeur.",
     gap_note: "Un trou dans une courbe est une valeur masquée ({s}).",
     total: "Total",
@@ -415,7 +422,7 @@ static FR: Labels = Labels {
     survival_chart: "Délai jusqu’à «\u{A0}{outcome}\u{A0}»",
     survival_sub: "Part encore sans l’issue (Kaplan–Meier), IC 95\u{202F}% log-log",
     survival_axis: "jours depuis la date d’entrée (affectation, ou premier usage pour «\u{A0}Tous\u{A0}»)",
-    survival_stop: "Une courbe s’arrête quand il reste moins de {k}\u{A0}personnes suivies.",
+    survival_rounded: "Tracée sur des effectifs arrondis au multiple de {k} inférieur\u{A0}: proche de la vraie courbe, le plus souvent un peu au-dessus.",
     arm: "Bras",
     events: "Issues observées",
     median: "Médiane [IC 95\u{202F}%]",
@@ -436,13 +443,15 @@ static FR: Labels = Labels {
     rows: "Lignes",
     no_rejects: "Aucune ligne rejetée.",
     id_coverage: "Correspondance des identifiants",
-    distinct_ids: "Identifiants distincts",
     in_users: "Trouvés dans users",
     in_outcomes: "Trouvés dans outcomes",
     outages: "Baisses suspectes (panne de suivi possible)",
     outages_intro: "Mois dont les événements passent sous la moitié de la médiane des trois mois précédents.",
     no_outages: "Aucune baisse suspecte.",
     method_kpis: "Indicateurs",
+    disclosure: "Contrôle de divulgation",
+    disclosure_rules: "Un effectif entre 1 et {k1} est masqué, ainsi que tout taux ou moyenne qui en dépend et toute valeur calculée sur moins de {k}\u{A0}utilisateurs\u{A0}; une modalité de segment de moins de {k}\u{A0}personnes ne montre rien, zéros compris. Une deuxième valeur est masquée quand un total publié permettrait de retrouver la première (modalités d’un segment, nouveaux et revenus dans les actifs, produits dans le portefeuille, cohortes dans les revenus d’un mois), et un même effectif est masqué dans tous les tableaux qui le publient\u{A0}: ces masques coûtent des valeurs qui seraient publiables seules. Les courbes de survie sont calculées sur des effectifs cumulés arrondis au multiple de {k} inférieur (méthode d’OpenSAFELY)\u{A0}: elles sont le plus souvent un peu au-dessus des vraies (moins d’issues comptées), parfois un peu en dessous (des issues comptées en retard), et leurs médianes un peu plus tardives\u{A0}; un bras de moins de {k}\u{A0}personnes n’est pas montré\u{A0}; le log-rank porte sur les données exactes. Un résultat d’essai dont un bras compte moins de {k}\u{A0}personnes, ou dont un effectif d’issues est entre 1 et {k1}, est entièrement masqué. La qualité des données ne donne que des parts. Un effectif ou un taux masqué s’affiche «\u{A0}{s}\u{A0}», une médiane, un intervalle ou un test «\u{A0}masqué\u{A0}», hachurés, jamais comme un zéro ou un blanc\u{A0}; dans une courbe, c’est un trou. Limite\u{A0}: les différences d’utilisateurs cumulés d’un mois à l’autre ne sont pas protégées.",
+    disclosure_off: "Désactivé (min_cell = 0)\u{A0}: toutes les valeurs sont publiées telles quelles, même les plus petits effectifs.",
     method_items: &[
         (
             "Périmètre",
@@ -492,10 +501,6 @@ static FR: Labels = Labels {
             "Coût par issue en plus",
             "Coût annuel divisé par l’effet multiplié par les nouveaux utilisateurs des douze derniers mois ; la borne haute n’est pas démontrée quand l’intervalle de l’effet touche zéro.",
         ),
-        (
-            "Contrôle de divulgation",
-            "Un effectif entre 1 et {k1} est masqué, ainsi que tout taux ou moyenne qui en dépend et toute valeur calculée sur moins de {k}\u{A0}utilisateurs ; une deuxième valeur est masquée quand un total permettrait de retrouver la première. Un masque s’affiche «\u{A0}{s}\u{A0}», hachuré, jamais comme un zéro ou un blanc ; dans une courbe, c’est un trou. Limite : les différences d’utilisateurs cumulés d’un mois à l’autre ne sont pas protégées.",
-        ),
     ],
 };
 
@@ -510,6 +515,7 @@ static EN: Labels = Labels {
     missing_legend: "“—”: no value (a month without data or a zero denominator).",
     suppressed_legend: "“{s}”: hidden by disclosure control (fewer than {k} users, or hidden so that it cannot be worked out from a total).",
     suppressed_short: "hidden ({s})",
+    masked: "masked",
     legend_short: "“{s}”: hidden by disclosure control (see the method) · “—”: no value.",
     gap_note: "A gap in a line is a hidden value ({s}).",
     total: "Total",
@@ -608,7 +614,7 @@ static EN: Labels = Labels {
     survival_chart: "Time to “{outcome}”",
     survival_sub: "Share still without the outcome (Kaplan–Meier), 95% log-log CI",
     survival_axis: "days since the index date (assignment, or first use for “All”)",
-    survival_stop: "A curve stops where fewer than {k} people remain at risk.",
+    survival_rounded: "Drawn from counts rounded down to multiples of {k}: close to the true curve, mostly a little above it.",
     arm: "Arm",
     events: "Outcomes observed",
     median: "Median [95% CI]",
@@ -629,13 +635,15 @@ static EN: Labels = Labels {
     rows: "Rows",
     no_rejects: "No row rejected.",
     id_coverage: "User id matching",
-    distinct_ids: "Distinct ids",
     in_users: "Found in users",
     in_outcomes: "Found in outcomes",
     outages: "Suspicious drops (possible tracking outage)",
     outages_intro: "Months whose events fall below half the median of the three months before.",
     no_outages: "No suspicious drop.",
     method_kpis: "Indicators",
+    disclosure: "Disclosure control",
+    disclosure_rules: "A count between 1 and {k1} is hidden, and so is any rate or mean that depends on one and any figure computed on fewer than {k} users; a segment value of fewer than {k} people shows nothing, zeros included. A second value is hidden when a published total would give the first one away (the values of a segment, new and returning within active users, products within the portfolio, cohorts within a month’s returning users), and the same count is hidden in every table that publishes it: these cost figures that could be published on their own. Survival curves are computed from cumulative counts rounded down to multiples of {k} (OpenSAFELY’s approach): each lies mostly a little above the true curve (fewer outcomes counted), at times a little below (outcomes counted late), and its median comes a little later; an arm of fewer than {k} people is not shown; the log-rank test uses the exact data. A trial result with an arm of fewer than {k} people, or a count of outcomes between 1 and {k1}, is hidden whole. The data-quality section gives shares only. A hidden count or rate shows as “{s}”, a hidden median, interval or test as “masked”, hatched, never as zero or blank; in a line chart it is a gap. Limit: differences of cumulative users from one month to the next are not protected.",
+    disclosure_off: "Off (min_cell = 0): every figure is published as computed, the smallest counts included.",
     method_items: &[
         (
             "Scope",
@@ -684,10 +692,6 @@ static EN: Labels = Labels {
         (
             "Cost per additional outcome",
             "Annual cost divided by the effect times the new users of the last twelve months; its upper bound is not demonstrated when the effect’s interval reaches zero.",
-        ),
-        (
-            "Disclosure control",
-            "A count between 1 and {k1} is hidden, and so is any rate or mean that depends on one and any figure computed on fewer than {k} users; a second value is hidden when a total would give the first one away. A hidden value shows as “{s}”, hatched, never as zero or blank; in a line chart it is a gap. Limit: differences of cumulative users from one month to the next are not protected.",
         ),
     ],
 };
@@ -957,7 +961,7 @@ mod tests {
             for r in Reason::ALL {
                 assert!(reason(lang, r.code()).len() > r.code().len() + 3, "{}", r.code());
             }
-            assert_eq!(labels(lang).method_items.len(), 13);
+            assert_eq!(labels(lang).method_items.len(), 12);
         }
         let rate = NorthStarKpi::OutcomeRate { outcome: "employment".into(), window: 90 };
         assert_eq!(north_star_name(Lang::En, &rate), "“employment” rate within 90 d (latest complete cohort)");

@@ -142,9 +142,9 @@ fn beside_difference(ctx: &Ctx, row: &ImpactRow, fmt: Fmt) -> [Cell; 3] {
     let cuped = with_interval(ctx, row.cuped_difference, row.cuped_ci_low, row.cuped_ci_high, fmt);
     let cace = with_interval(ctx, row.cace, row.cace_ci_low, row.cace_ci_high, fmt);
     [
-        ctx.text_figure(sequential_text(ctx, row, fmt), hidden),
-        ctx.text_figure(cuped, hidden),
-        ctx.text_figure(cace, hidden),
+        ctx.masked_figure(sequential_text(ctx, row, fmt), hidden),
+        ctx.masked_figure(cuped, hidden),
+        ctx.masked_figure(cace, hidden),
     ]
 }
 
@@ -159,7 +159,7 @@ fn forest_rows(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<ForestRow> {
             };
             let sequential = estimate.and(r.seq_ci_low.zip(r.seq_ci_high));
             let value_text = if r.suppressed {
-                ctx.mark.clone()
+                ctx.t.masked.to_string()
             } else {
                 difference_text(ctx, r).unwrap_or_else(|| ctx.t.not_estimable.into())
             };
@@ -250,16 +250,18 @@ pub fn verdict_of(ctx: &Ctx, row: &ImpactRow) -> Verdict {
 
 fn verdict(ctx: &Ctx, row: &ImpactRow) -> Cell {
     if row.suppressed {
-        return Cell::suppressed(&ctx.mark);
+        return Cell::suppressed(ctx.t.masked);
     }
     let v = verdict_of(ctx, row);
     Cell { text: v.label.into(), kind: CellKind::Verdict(v.sign) }
 }
 
+/// Both arms' sizes; a suppressed row keeps those of `k` or more.
 fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
+    let arm = |n: Option<u64>| n.map_or_else(|| ctx.mark.clone(), |n| format::count(ctx.lang, n));
     match (row.n_treatment, row.n_control) {
         (Some(t), Some(c)) => Cell::number(format!("{} / {}", format::count(ctx.lang, t), format::count(ctx.lang, c))),
-        _ if row.suppressed => Cell::suppressed(&ctx.mark),
+        (t, c) if row.suppressed => Cell::suppressed(&format!("{} / {}", arm(t), arm(c))),
         _ => Cell::missing(),
     }
 }
@@ -268,7 +270,7 @@ fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
 fn cost_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
     let euros = |v| format::euros(ctx.lang, v);
     if row.suppressed {
-        return Cell::suppressed(&ctx.mark);
+        return Cell::suppressed(ctx.t.masked);
     }
     if verdict_sign(row) != Some(Sign::Positive) {
         return Cell::missing();
@@ -311,7 +313,7 @@ fn rate_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
                 arms_cell(ctx, r),
                 ctx.figure(r.treatment, hidden, pct),
                 ctx.figure(r.control, hidden, pct),
-                ctx.text_figure(difference_text(ctx, r), hidden),
+                ctx.masked_figure(difference_text(ctx, r), hidden),
             ];
             cells.extend(beside_difference(ctx, r, Fmt::Points));
             cells.extend([q_cell(ctx, r), verdict(ctx, r), cost_cell(ctx, r)]);
@@ -343,11 +345,14 @@ fn detail_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
             let cells = vec![
                 Cell::text(ctx.name(&r.project_id)),
                 Cell::text(tagged_endpoint(ctx, r)),
-                ctx.text_figure(relative, hidden),
-                ctx.figure(r.p_value, hidden, |p| format::p_value(ctx.lang, p)),
-                ctx.text_figure(takeup, hidden),
+                ctx.masked_figure(relative, hidden),
+                ctx.masked_figure(r.p_value.map(|p| format::p_value(ctx.lang, p)), hidden),
+                ctx.masked_figure(takeup, hidden),
                 ctx.figure(r.variance_reduction, hidden, pct),
-                ctx.figure(r.mde, hidden, |m| format::points(ctx.lang, m).trim_start_matches('+').to_string()),
+                ctx.masked_figure(
+                    r.mde.map(|m| format::points(ctx.lang, m).trim_start_matches('+').to_string()),
+                    hidden,
+                ),
             ];
             Row::with_kind(cells, if r.primary { RowKind::Normal } else { RowKind::Muted })
         })
@@ -383,7 +388,7 @@ fn mean_table(ctx: &Ctx, means: &[&ImpactRow]) -> Table {
                 arms_cell(ctx, r),
                 ctx.figure(r.treatment, hidden, num),
                 ctx.figure(r.control, hidden, num),
-                ctx.text_figure(diff, hidden),
+                ctx.masked_figure(diff, hidden),
             ];
             cells.extend(beside_difference(ctx, r, Fmt::Number));
             cells.extend([

@@ -1,9 +1,8 @@
-//! Part 5 of the report, the method: each definition in a few lines (the
-//! always-valid interval of the monthly reading, q-values, CUPED and the
-//! effect on users among them), the disclosure rule with this run's `k`, the
-//! limits (observed rates are not causal, the assumption behind the effect
-//! on users, unprotected cumulative differences), and what identifies the
-//! run.
+//! Part 5 of the report, the method: each definition in a few lines, the
+//! disclosure rules with this run's `k` and what they cost, the limits (observed rates are not
+//! causal, unadjusted p-values and the monthly re-reading, the verdict that
+//! follows the interval, unprotected cumulative differences), and what
+//! identifies the run.
 //!
 //! Responsible for that text; the wording itself lives in `i18n`.
 
@@ -21,6 +20,8 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
     let kpis = Kpi::ALL.map(|k| k.explain(ctx.lang)).join(" ");
     let mut items: Vec<(String, String)> =
         ctx.t.method_items.iter().map(|(term, text)| (term.to_string(), i18n::fill(text, &values))).collect();
+    let rules = if k == 0 { ctx.t.disclosure_off } else { ctx.t.disclosure_rules };
+    items.push((ctx.t.disclosure.to_string(), i18n::fill(rules, &values)));
     // Right after the scope: what each figure counts, from the registry.
     items.insert(1.min(items.len()), (ctx.t.method_kpis.to_string(), kpis));
     let run = vec![

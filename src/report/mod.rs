@@ -180,6 +180,34 @@ mod tests {
         assert!(heatmap.svg.contains("&lt; 10"));
     }
 
+    /// SPEC 6: a hidden median or interval is not a count: "masked", never
+    /// `< k`; a suppressed impact row keeps the arm sizes it may show.
+    #[test]
+    fn a_hidden_median_or_interval_reads_masked() {
+        use crate::tables::Table;
+        let mut tables = fixture::tables();
+        let arm = tables.survival_summary.iter_mut().find(|s| s.median.is_some()).expect("a median");
+        (arm.n, arm.events, arm.median, arm.median_ci_low, arm.median_ci_high) = (None, None, None, None, None);
+        arm.suppressed = true;
+        let project = arm.project_id.clone();
+        let row = tables.impact.iter_mut().find(|r| r.metric == "rate").expect("a rate row");
+        row.clear_figures();
+        (row.with_outcome_treatment, row.with_outcome_control, row.n_control) = (None, None, None);
+        row.suppressed = true;
+        let n_treatment = row.n_treatment.expect("an arm size");
+        for (lang, masked) in [(Lang::En, "masked"), (Lang::Fr, "masqué")] {
+            let md = render(&fixture::report_input(&tables, lang)).markdown;
+            let page = &md[md.find(&format!("id=\"p-{project}\"")).expect("the product page")..];
+            let median_row = page.lines().find(|l| l.contains(&format!("| {masked} |"))).expect("a masked median");
+            assert!(median_row.contains("< 10"), "the arm's counts read < k: {median_row}");
+            assert!(!median_row.ends_with("< 10 |"), "{median_row}");
+            let impact =
+                md.lines().find(|l| l.contains(&format!("{} / < 10", crate::format::count(lang, n_treatment))));
+            let impact = impact.expect("the suppressed impact row");
+            assert!(impact.contains(&format!("| {masked} |")), "{impact}");
+        }
+    }
+
     #[test]
     fn formats_follow_the_language() {
         let fr = rendered(Lang::Fr);

@@ -257,15 +257,13 @@ fn funnel_chart(ctx: &Ctx, project: &str) -> Option<Funnel> {
     })
 }
 
-/// The published steps of one arm: the curve stops at the first row that
-/// disclosure control hid (its risk set fell below `k`).
+/// The steps of one arm, as disclosure control published them (from
+/// rounded counts when `k > 0`).
 fn published_steps(rows: &[&SurvivalRow]) -> Vec<Step> {
     rows.iter()
-        .map_while(|r| match (r.suppressed, r.survival) {
-            (false, Some(s)) => {
-                Some(Step { day: r.day, survival: s, ci_low: r.ci_low.unwrap_or(s), ci_high: r.ci_high.unwrap_or(s) })
-            }
-            _ => None,
+        .filter_map(|r| {
+            let s = r.survival?;
+            Some(Step { day: r.day, survival: s, ci_low: r.ci_low.unwrap_or(s), ci_high: r.ci_high.unwrap_or(s) })
         })
         .collect()
 }
@@ -282,7 +280,6 @@ fn survival_blocks(ctx: &Ctx, project: &str, stem: &str, jobs: &mut Vec<Job>) ->
         .map(|(outcome, arms)| {
             let randomized = arms.contains_key("treatment") || arms.contains_key("control");
             let shown: Vec<&str> = if randomized { vec!["treatment", "control"] } else { vec!["all"] };
-            let stopped = shown.iter().filter_map(|a| arms.get(a)).flatten().any(|r| r.suppressed);
             let curves = shown
                 .iter()
                 .filter_map(|&a| arms.get(a).map(|rows| arm_curve(ctx, project, outcome, a, rows)))
@@ -294,8 +291,9 @@ fn survival_blocks(ctx: &Ctx, project: &str, stem: &str, jobs: &mut Vec<Job>) ->
                 arms: curves,
                 x_label: ctx.t.survival_axis.into(),
                 band_legend: ctx.t.ci95.into(),
-                footnote: stopped
-                    .then(|| i18n::fill(ctx.t.survival_stop, &[("k", &format::count(ctx.lang, ctx.input.min_cell))])),
+                footnote: (ctx.input.min_cell > 0).then(|| {
+                    i18n::fill(ctx.t.survival_rounded, &[("k", &format::count(ctx.lang, ctx.input.min_cell))])
+                }),
                 width: HALF_WIDTH,
                 height: 400,
             };
@@ -353,7 +351,7 @@ fn median_table(ctx: &Ctx, project: &str, outcome: &str) -> Table {
                 Cell::text(i18n::arm(ctx.lang, &s.arm)),
                 ctx.count_cell(s.n, s.suppressed),
                 ctx.count_cell(s.events, s.suppressed),
-                ctx.text_figure(median, s.suppressed),
+                ctx.masked_figure(median, s.suppressed),
             ])
         })
         .collect();

@@ -1,7 +1,8 @@
 //! Part 4 of the report, data quality: the reconciliation of every input
 //! file (read = accepted + rejected + duplicate + after cut-off), the top
-//! rejection reasons, how many user ids each input shares with `users` and
-//! `outcomes`, and the months that look like a tracking outage.
+//! rejection reasons, the share of each input's user ids found in `users`
+//! and `outcomes` (shares only, as disclosure control left them), and the
+//! months that look like a tracking outage.
 //!
 //! Responsible for these tables. Never shows a rejected row itself: those
 //! hold personal data and stay in the restricted output.
@@ -13,7 +14,7 @@ use super::doc::{Block, Cell, Row, RowKind, Section, Table};
 use super::i18n;
 use crate::format;
 use crate::registry::Kpi;
-use crate::tables::Reconciliation;
+use crate::tables::{Reconciliation, Share};
 
 /// How many rejection reasons the report lists.
 const TOP_REASONS: usize = 10;
@@ -93,23 +94,21 @@ fn reasons_block(ctx: &Ctx) -> Block {
     Block::Table(Table { head: vec![ctx.t.input.into(), ctx.t.reason.into(), ctx.t.rows.into()], rows })
 }
 
+/// Shares only: a count of ids would tell how many people an input holds.
 fn coverage_table(ctx: &Ctx) -> Table {
     let t = ctx.t;
-    let share = |v: Option<f64>| v.map_or_else(Cell::missing, |s| Cell::number(format::percent(ctx.lang, s)));
+    let share = |v: Share| match v {
+        Share::NotApplicable => Cell::missing(),
+        Share::Hidden => Cell::suppressed(&ctx.mark),
+        Share::Of(s) => Cell::number(format::percent(ctx.lang, s)),
+    };
     let rows = ctx
         .input
         .id_coverage
         .iter()
-        .map(|c| {
-            Row::new(vec![
-                Cell::text(c.input.clone()),
-                Cell::number(format::count(ctx.lang, c.ids)),
-                share(c.in_users),
-                share(c.in_outcomes),
-            ])
-        })
+        .map(|c| Row::new(vec![Cell::text(c.input.clone()), share(c.in_users), share(c.in_outcomes)]))
         .collect();
-    Table { head: [t.input, t.distinct_ids, t.in_users, t.in_outcomes].map(String::from).to_vec(), rows }
+    Table { head: [t.input, t.in_users, t.in_outcomes].map(String::from).to_vec(), rows }
 }
 
 fn outages_block(ctx: &Ctx) -> Block {

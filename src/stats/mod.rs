@@ -39,7 +39,7 @@ pub use logrank::{LogRank, logrank};
 pub use proportions::{
     katz_risk_ratio, mde_mean, mde_rate, newcombe_difference, srm_p_value, two_proportion_p_value, wilson,
 };
-pub use survival::{KmMedian, KmStep, greenwood_std_errors, kaplan_meier, km_median};
+pub use survival::{DayCounts, KmMedian, KmStep, greenwood_std_errors, kaplan_meier, kaplan_meier_counts, km_median};
 pub use welch::{Summary, WelchResult, pooled_sd, welch};
 
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};

@@ -67,15 +67,37 @@ pub fn kaplan_meier(subjects: &[(i32, bool)]) -> Vec<KmStep> {
     // Sorting makes the float sums below run in day order whatever the input
     // order, so shuffled input gives bit-identical output.
     sorted.sort_unstable();
-    let mut steps = Vec::new();
-    let mut at_risk = sorted.len() as u64;
+    let days: Vec<DayCounts> = sorted
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|group| {
+            let events = group.iter().filter(|(_, event)| *event).count() as u64;
+            DayCounts { day: group[0].0, events, censored: group.len() as u64 - events }
+        })
+        .collect();
+    kaplan_meier_counts(sorted.len() as u64, &days)
+}
+
+/// The events and censorings of one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayCounts {
+    pub day: i32,
+    pub events: u64,
+    pub censored: u64,
+}
+
+/// [`kaplan_meier`] from the counts of each day instead of the subjects:
+/// `n` subjects at risk before the first day, `days` in ascending order.
+/// The risk set of a day is `n` minus everyone who left on earlier days;
+/// subjects still at risk after the last day are censored beyond it.
+/// Disclosure control feeds it rounded counts (SPEC section 6, "Survival").
+#[must_use]
+pub fn kaplan_meier_counts(n: u64, days: &[DayCounts]) -> Vec<KmStep> {
+    let mut steps = Vec::with_capacity(days.len());
+    let mut at_risk = n;
     let mut survival = 1.0_f64;
     let mut greenwood = 0.0_f64;
     let mut cumulative_hazard = 0.0_f64;
-    for day_group in sorted.chunk_by(|a, b| a.0 == b.0) {
-        let day = day_group[0].0;
-        let events = day_group.iter().filter(|(_, event)| *event).count() as u64;
-        let censored = day_group.len() as u64 - events;
+    for &DayCounts { day, events, censored } in days {
         if events > 0 {
             let (n, d) = (as_f64(at_risk), as_f64(events));
             survival *= (n - d) / n;
@@ -84,7 +106,7 @@ pub fn kaplan_meier(subjects: &[(i32, bool)]) -> Vec<KmStep> {
         }
         let (ci_low, ci_high) = log_log_interval(survival, greenwood);
         steps.push(KmStep { day, at_risk, events, censored, survival, ci_low, ci_high, cumulative_hazard });
-        at_risk -= events + censored;
+        at_risk = at_risk.saturating_sub(events + censored);
     }
     steps
 }
@@ -377,6 +399,18 @@ pub(crate) mod tests {
         assert_eq!((steps[0].survival, steps[0].ci_low, steps[0].ci_high), (0.0, 0.0, 0.0));
         assert_eq!(steps[0].cumulative_hazard, 1.0);
         assert_eq!(km_median(&steps).median, Some(0));
+    }
+
+    #[test]
+    fn counts_give_the_same_curve_as_subjects() {
+        let subjects = freireich("6-MP");
+        let steps = kaplan_meier(&subjects);
+        let days: Vec<DayCounts> =
+            steps.iter().map(|s| DayCounts { day: s.day, events: s.events, censored: s.censored }).collect();
+        assert_eq!(kaplan_meier_counts(21, &days), steps);
+        // Subjects left at risk after the last day do not change the rows.
+        let partial = kaplan_meier_counts(21, &days[..3]);
+        assert_eq!(partial, steps[..3]);
     }
 
     #[test]
