@@ -263,6 +263,11 @@ fn for_each_parquet_chunk(path: &Path, mut each: impl FnMut(DataFrame, u64) -> R
             let reader = if decimals.is_empty() { reader } else { reader.with_columns(Some(others.clone())) };
             reader.with_slice(Some((offset, CHUNK_ROWS))).finish()
         })?;
+        // A footer that promises more rows than its row groups hold would
+        // otherwise have this loop read empty slices for ever.
+        if !others.is_empty() && df.height() != height {
+            return Err(parquet_error(path));
+        }
         if !decimals.is_empty() {
             if others.is_empty() {
                 df = DataFrame::empty_with_height(height);
