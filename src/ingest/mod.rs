@@ -5,6 +5,7 @@
 //! Not responsible for any figure: `kpi` computes from the `Dataset`.
 
 pub mod cells;
+pub mod pages;
 pub mod parse;
 pub mod previous;
 pub mod read;

@@ -9,6 +9,8 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use polars::prelude::*;
 
@@ -240,17 +242,16 @@ pub fn for_each_chunk(
 fn for_each_parquet_chunk(path: &Path, mut each: impl FnMut(DataFrame, u64) -> Result<()>) -> Result<()> {
     let open = || File::open(path).map_err(|e| Error::io(path, e));
     let guarded = |f: &mut dyn FnMut() -> PolarsResult<DataFrame>| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-            .map_err(|_| parquet_error(path))?
-            .map_err(|_| parquet_error(path))
+        quietly(f).map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))
     };
     let (rows, schema, metadata) = {
         let mut reader = ParquetReader::new(open()?);
-        let layout = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> PolarsResult<_> {
+        let layout = quietly(|| -> PolarsResult<_> {
             Ok((reader.num_rows()?, reader.schema()?, reader.get_metadata()?.clone()))
-        }));
+        });
         layout.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?
     };
+    super::pages::check(path, &metadata).map_err(|_| parquet_error(path))?;
     let (decimals, others): (Vec<&ArrowField>, Vec<&ArrowField>) =
         schema.iter_values().partition(|f| is_decimal(f.dtype()));
     let others: Vec<String> = others.iter().map(|f| f.name.to_string()).collect();
@@ -263,6 +264,11 @@ fn for_each_parquet_chunk(path: &Path, mut each: impl FnMut(DataFrame, u64) -> R
             let reader = if decimals.is_empty() { reader } else { reader.with_columns(Some(others.clone())) };
             reader.with_slice(Some((offset, CHUNK_ROWS))).finish()
         })?;
+        // A footer that promises more rows than its row groups hold would
+        // otherwise have this loop read empty slices for ever.
+        if !others.is_empty() && df.height() != height {
+            return Err(parquet_error(path));
+        }
         if !decimals.is_empty() {
             if others.is_empty() {
                 df = DataFrame::empty_with_height(height);
@@ -277,6 +283,29 @@ fn for_each_parquet_chunk(path: &Path, mut each: impl FnMut(DataFrame, u64) -> R
         offset += CHUNK_ROWS;
     }
     Ok(())
+}
+
+/// Parquet reads under way. While any is, a panic is polars' (on a damaged
+/// file) and becomes one clear error: its message and backtrace would only
+/// be noise on the analyst's terminal.
+static QUIET_PANICS: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `f`, a call into polars' parquet reader, catching its panics
+/// without printing them.
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if QUIET_PANICS.load(Ordering::SeqCst) == 0 {
+                previous(info);
+            }
+        }));
+    });
+    QUIET_PANICS.fetch_add(1, Ordering::SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET_PANICS.fetch_sub(1, Ordering::SeqCst);
+    result
 }
 
 fn is_decimal(dtype: &ArrowDataType) -> bool {
@@ -307,6 +336,10 @@ fn decimal_texts(
         | ArrowDataType::Decimal256(_, s) => *s,
         _ => 0,
     };
+    // 76 digits is the most of any decimal type: a larger scale is damage.
+    if scale > 76 {
+        return Err(parquet_error(path));
+    }
     let mut out = Vec::with_capacity(height);
     let mut start = 0;
     for group in &metadata.row_groups {
@@ -320,9 +353,7 @@ fn decimal_texts(
         for meta in metas {
             columns.push((meta, read_range(path, meta.byte_range())?.into()));
         }
-        let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            polars::io::parquet::read::_internal::to_deserializer(columns, field.clone(), None)
-        }));
+        let decoded = quietly(|| polars::io::parquet::read::_internal::to_deserializer(columns, field.clone(), None));
         let arrays = decoded.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?.0;
         let mut values: Vec<Option<String>> = Vec::with_capacity(group.num_rows());
         for array in &arrays {

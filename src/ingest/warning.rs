@@ -67,6 +67,10 @@ impl fmt::Display for Warning {
                             "{file}, row {row}{at}: a second catalog row of product \"{id}\" is rejected ({reason}); the first is kept"
                         )
                     }
+                    Some(id) if *unknown_usage == 0 => write!(
+                        f,
+                        "{file}, row {row}{at}: the catalog row of product \"{id}\" is rejected ({reason}); no usage row names it"
+                    ),
                     Some(id) => write!(
                         f,
                         "{file}, row {row}{at}: the catalog row of product \"{id}\" is rejected ({reason}), \
