@@ -5,8 +5,11 @@
 //! the truth; the attacker of `attack/` reads what the first run published
 //! and must recover no hidden count and find no count between 1 and 2.
 //!
-//! `PROPTEST_CASES` sets the number of cases (64 in CI, fixed seed);
-//! `attack_census` (ignored) tallies the kinds of leak over many cases.
+//! `PROPTEST_CASES` sets the number of cases (64 in CI, fixed seed). By
+//! hand (`-- --ignored --nocapture`): `attack_census` tallies the kinds of
+//! leak over many cases, `attack_kept` replays a folder the property test
+//! kept, `attack_demo` attacks the shipped demo. A second test checks the
+//! counts the report and the charts print.
 
 mod attack;
 mod common;

@@ -353,7 +353,8 @@ impl Finding {
 fn recovered_kind(key: &str) -> String {
     let words: Vec<&str> = key.split(' ').collect();
     match words[0] {
-        "kpis" => format!("recovered kpis {}", words[4]),
+        // Segment values may hold spaces: the KPI is the last word.
+        "kpis" => format!("recovered kpis {}", words[words.len() - 1]),
         "survival" => format!("recovered survival {}", words[1]),
         first => format!("recovered {first}"),
     }
