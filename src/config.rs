@@ -28,6 +28,26 @@ struct RawConfig {
     defaults: RawDefaults,
     #[serde(default)]
     project: Vec<RawProject>,
+    #[serde(default)]
+    labels: RawLabels,
+}
+
+/// `[labels.outcomes]` and `[labels.events]`: words for codes in the report.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLabels {
+    #[serde(default)]
+    outcomes: BTreeMap<String, RawLabel>,
+    #[serde(default)]
+    events: BTreeMap<String, RawLabel>,
+}
+
+/// `code = { fr = "…", en = "…" }`; a missing language falls back to the code.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLabel {
+    fr: Option<String>,
+    en: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -242,6 +262,29 @@ pub struct PlannedN {
     pub declared: bool,
 }
 
+/// The report's words for outcome and event codes, `(fr, en)` per code; a
+/// language the config leaves out is the code itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Labels {
+    pub outcomes: BTreeMap<String, (String, String)>,
+    pub events: BTreeMap<String, (String, String)>,
+}
+
+impl Labels {
+    fn resolve(raw: RawLabels) -> Labels {
+        let words = |map: BTreeMap<String, RawLabel>| {
+            map.into_iter()
+                .map(|(code, l)| {
+                    let fr = l.fr.unwrap_or_else(|| code.clone());
+                    let en = l.en.unwrap_or_else(|| code.clone());
+                    (code, (fr, en))
+                })
+                .collect()
+        };
+        Labels { outcomes: words(raw.outcomes), events: words(raw.events) }
+    }
+}
+
 /// Everything the engine reads, resolved once.
 #[derive(Debug, Clone, Serialize)]
 pub struct Settings {
@@ -263,6 +306,7 @@ pub struct Settings {
     pub censor_outcome: Option<String>,
     /// Per-product settings, sorted by id.
     pub projects: Vec<ProjectSettings>,
+    pub labels: Labels,
     /// The reporting month asked for on the command line (day number of the 1st).
     #[serde(skip)]
     pub month: Option<i32>,
@@ -425,6 +469,7 @@ fn resolve(raw: RawConfig, path: &Path, dir: &Path, sha: String) -> Result<Setti
         default_windows: raw.defaults.windows,
         censor_outcome: raw.defaults.censor_outcome,
         projects,
+        labels: Labels::resolve(raw.labels),
         month: None,
         as_of: None,
         memory_events: DEFAULT_MEMORY_EVENTS,
@@ -559,4 +604,32 @@ fn parse_day_arg(s: &str) -> Result<i32> {
     }
     let (y, m, d) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     tz::day_of(y, m, d).ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INPUTS: &str = "[inputs]\nprojects = \"p.csv\"\nusage = \"u.csv\"\noutcomes = \"o.csv\"\n";
+
+    #[test]
+    fn labels_give_each_code_its_words_and_fall_back_to_the_code() {
+        let text = format!(
+            "{INPUTS}[labels.outcomes]\nemployment = {{ fr = \"Retour à l'emploi\", en = \"Return to work\" }}\n\
+             [labels.events]\nskill_validated = {{ fr = \"Compétence validée\" }}\n"
+        );
+        let s = Settings::from_bytes(Path::new("jauge.toml"), text.as_bytes()).unwrap();
+        assert_eq!(s.labels.outcomes["employment"], ("Retour à l'emploi".to_owned(), "Return to work".to_owned()));
+        assert_eq!(s.labels.events["skill_validated"].1, "skill_validated");
+    }
+
+    #[test]
+    fn an_unknown_label_key_names_itself() {
+        let text = format!("{INPUTS}[labels.outcomes]\nemployment = {{ fr = \"Emploi\", de = \"Arbeit\" }}\n");
+        let err = Settings::from_bytes(Path::new("jauge.toml"), text.as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("de"), "{err}");
+        let text = format!("{INPUTS}[labels.kpis]\n");
+        let err = Settings::from_bytes(Path::new("jauge.toml"), text.as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("kpis"), "{err}");
+    }
 }

@@ -538,6 +538,17 @@ pub struct NorthStar {
     pub partial_month: bool,
 }
 
+/// A rejected `projects` row (SPEC section 1, "Loud, not silent").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CatalogReject {
+    /// The row's `project_id` as written, `None` when empty.
+    pub project_id: Option<String>,
+    /// The reject reason code.
+    pub reason: String,
+    /// Usage rows rejected as `unknown_project` because of it.
+    pub unknown_usage_rows: u64,
+}
+
 /// How many of an input's distinct user ids are known elsewhere.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdCoverage {

@@ -567,7 +567,15 @@ pub fn input(tables: &Tables, lang: Lang, n: usize, as_of: i32) -> ReportInput<'
             IdCoverage { input: "assignments".into(), ids: 4_105, in_users: Some(0.991), in_outcomes: Some(0.874) },
             IdCoverage { input: "usage".into(), ids: 61_230, in_users: Some(0.962), in_outcomes: Some(0.655) },
         ],
-        outages: vec![(specs[0].id.clone(), add_months(month(), -4))],
+        // An old outage (data quality only) and a recent one (an alert: a page).
+        outages: specs
+            .iter()
+            .filter_map(|s| match s.id.as_str() {
+                "atelier-cv" => Some((s.id.clone(), add_months(month(), -4))),
+                "mes-aides" => Some((s.id.clone(), month())),
+                _ => None,
+            })
+            .collect(),
         planned_n: specs
             .iter()
             .filter(|s| s.trial)
@@ -577,6 +585,15 @@ pub fn input(tables: &Tables, lang: Lang, n: usize, as_of: i32) -> ReportInput<'
             })
             .collect(),
         previous: None,
+        labels: crate::config::Labels {
+            outcomes: [("employment".to_owned(), ("Retour à l’emploi".to_owned(), "Return to work".to_owned()))].into(),
+            events: [("signup".to_owned(), ("Inscription".to_owned(), "Sign-up".to_owned()))].into(),
+        },
+        catalog_rejects: vec![crate::tables::CatalogReject {
+            project_id: Some("ancien-projet".into()),
+            reason: "bad_date".into(),
+            unknown_usage_rows: 12,
+        }],
     }
 }
 
