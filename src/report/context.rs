@@ -199,6 +199,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// An estimate, interval, p- or q-value, formatted: "masked" when
+    /// hidden (it is not a count, so never `< k`), `—` when absent.
+    pub fn estimate(&self, text: Option<String>, suppressed: bool) -> Cell {
+        match text {
+            _ if suppressed => Cell::suppressed(format::masked(self.lang)),
+            Some(s) => Cell::number(s),
+            None => Cell::missing(),
+        }
+    }
+
     /// `[a ; b]` (fr) or `[a, b]` (en), with no-break spaces so that a
     /// narrow column wraps before the interval, never inside it.
     pub fn interval(&self, low: String, high: String) -> String {

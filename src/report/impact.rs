@@ -121,7 +121,7 @@ impl Verdict {
     /// "Effect demonstrated", "Not demonstrated", …
     pub fn word(&self, ctx: &Ctx) -> String {
         if self.masked {
-            return format!("{} ({})", format::masked(ctx.lang), ctx.mark);
+            return format::masked(ctx.lang).to_string();
         }
         finding_word(ctx, self.finding).to_string()
     }
@@ -257,7 +257,7 @@ fn forest_rows(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<ForestRow> {
             };
             let sequential = estimate.and(r.seq_ci_low.zip(r.seq_ci_high));
             let value_text = if r.suppressed {
-                ctx.mark.clone()
+                format::masked(ctx.lang).to_string()
             } else {
                 difference_text(ctx, r).unwrap_or_else(|| ctx.t.not_estimable.into())
             };
@@ -329,7 +329,7 @@ fn verdict_sign(row: &ImpactRow) -> Option<Sign> {
 
 fn verdict_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
     if row.suppressed {
-        return Cell::suppressed(&ctx.mark);
+        return Cell::suppressed(format::masked(ctx.lang));
     }
     let text = match verdict_sign(row) {
         Some(Sign::Positive) => finding_word(ctx, Finding::Effect),
@@ -354,7 +354,7 @@ fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
 fn cost_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
     let euros = |v| format::euros(ctx.lang, v);
     if row.suppressed {
-        return Cell::suppressed(&ctx.mark);
+        return Cell::suppressed(format::masked(ctx.lang));
     }
     if verdict_sign(row) != Some(Sign::Positive) {
         return Cell::missing();
@@ -367,7 +367,7 @@ fn cost_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
 }
 
 fn q_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
-    ctx.figure(row.q_value, row.suppressed, |q| format::p_value(ctx.lang, q))
+    ctx.estimate(row.q_value.map(|q| format::p_value(ctx.lang, q)), row.suppressed)
 }
 
 /// "Product · Return to work, 90 d", the first cell of every impact table.
@@ -398,8 +398,8 @@ fn rate_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
                 label_cell(ctx, r),
                 arms_cell(ctx, r),
                 arms_values(ctx, r, pct),
-                ctx.text_figure(difference_text(ctx, r), r.suppressed),
-                ctx.text_figure(sequential_text(ctx, r, Fmt::Points), r.suppressed),
+                ctx.estimate(difference_text(ctx, r), r.suppressed),
+                ctx.estimate(sequential_text(ctx, r, Fmt::Points), r.suppressed),
                 q_cell(ctx, r),
                 verdict_cell(ctx, r),
                 cost_cell(ctx, r),
@@ -434,13 +434,13 @@ fn detail_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
             let cace = with_interval(ctx, r.cace, r.cace_ci_low, r.cace_ci_high, Fmt::Points);
             let cells = vec![
                 label_cell(ctx, r),
-                ctx.text_figure(cuped, hidden),
-                ctx.figure(r.variance_reduction, hidden, pct),
-                ctx.text_figure(cace, hidden),
+                ctx.estimate(cuped, hidden),
+                ctx.estimate(r.variance_reduction.map(pct), hidden),
+                ctx.estimate(cace, hidden),
                 ctx.text_figure(takeup, hidden),
-                ctx.text_figure(relative, hidden),
-                ctx.figure(r.p_value, hidden, |p| format::p_value(ctx.lang, p)),
-                ctx.figure(r.mde, hidden, |m| format::points(ctx.lang, m).trim_start_matches('+').to_string()),
+                ctx.estimate(relative, hidden),
+                ctx.estimate(r.p_value.map(|p| format::p_value(ctx.lang, p)), hidden),
+                ctx.estimate(r.mde.map(|m| format::points(ctx.lang, m).trim_start_matches('+').to_string()), hidden),
             ];
             Row::with_kind(cells, kind(r))
         })
@@ -461,9 +461,9 @@ fn mean_table(ctx: &Ctx, means: &[&ImpactRow]) -> Table {
                 label_cell(ctx, r),
                 arms_cell(ctx, r),
                 arms_values(ctx, r, num),
-                ctx.text_figure(diff, hidden),
-                ctx.text_figure(sequential_text(ctx, r, Fmt::Number), hidden),
-                ctx.figure(r.p_value, hidden, |p| format::p_value(ctx.lang, p)),
+                ctx.estimate(diff, hidden),
+                ctx.estimate(sequential_text(ctx, r, Fmt::Number), hidden),
+                ctx.estimate(r.p_value.map(|p| format::p_value(ctx.lang, p)), hidden),
                 q_cell(ctx, r),
                 verdict_cell(ctx, r),
             ];
@@ -532,6 +532,22 @@ mod tests {
         assert_eq!(verdict_sign(&row((-0.2, -0.03), Some((-0.3, -0.01)), 0.01)), Some(Sign::Negative));
         assert_eq!(verdict_sign(&row((0.03, 0.2), None, 0.01)), Some(Sign::Neutral), "no variance: not shown");
         assert_eq!(verdict_sign(&ImpactRow::default()), None);
+    }
+
+    /// SPEC section 6: a hidden interval is not a count, so it reads "masked".
+    #[test]
+    fn a_hidden_estimate_reads_masked_and_a_hidden_rate_less_than_k() {
+        let tables = fixture::tables();
+        let input = fixture::report_input(&tables, Lang::En);
+        let ctx = Ctx::new(&input);
+        let hidden: Vec<&ImpactRow> = tables.impact.iter().filter(|r| r.suppressed && r.metric == "rate").collect();
+        assert!(!hidden.is_empty());
+        let table = rate_table(&ctx, &hidden);
+        let texts: Vec<&str> = table.rows[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts[2], "<\u{A0}10", "the arms' rates: {texts:?}");
+        for (i, head) in [(3, "difference"), (4, "always-valid"), (5, "q"), (6, "verdict"), (7, "cost")] {
+            assert_eq!(texts[i], "masked", "{head}: {texts:?}");
+        }
     }
 
     #[test]
