@@ -80,7 +80,9 @@ nav.toc ul ul li { break-inside: avoid; margin: 0; padding: 2px 0; }
 table { border-collapse: collapse; margin: 6px 0 14px; font-size: 12.5px; }
 th, td { padding: 3px 8px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { border-bottom: 1.5px solid #999; font-weight: bold; }
-th.num, td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+#summary td { white-space: nowrap; }
+#summary td:first-child { white-space: normal; min-width: 37mm; }
 .sup { position: relative; }
 span.sup { display: inline-block; }
 .sup > span { position: relative; }
@@ -126,9 +128,6 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px
   table { font-size: 8pt; margin: 2px 0 6px; line-height: 1.15;
     font-family: "DejaVu Sans Condensed", "Liberation Sans", Arial, sans-serif; }
   th, td { padding: 0.8px 2.5px; }
-  th.num, td.num { white-space: normal; }
-  #summary td { white-space: nowrap; }
-  #summary td:first-child { white-space: normal; min-width: 37mm; }
   .facts, .ns .kpi, .ns ul, .badge, .note, .verdict, footer { font-size: 8pt; }
   .badge { padding: 0 4px; line-height: 1.1; }
   .lead { padding: 2px 10px; margin: 4px 0 6px; }

@@ -145,7 +145,7 @@ mod tests {
         let summary = &main[..main.find("</section>").unwrap()];
         assert!(summary.contains("<div class=\"lead\">") && summary.contains("En octobre 2026, "));
         assert!(summary.contains("essais randomisés sont lus ce mois-ci"));
-        assert!(summary.contains("Catalogue des produits : 1\u{A0}ligne rejetée"), "the rejected catalog row");
+        assert!(summary.contains("Catalogue des produits\u{A0}: 1\u{A0}ligne rejetée"), "the rejected catalog row");
         assert!(summary.contains("12\u{A0}lignes d’usage écartées"));
         assert!(summary.contains("à partir de 80\u{202F}% de la cible") && summary.contains("jusqu’à 125\u{202F}%"));
         assert_eq!(summary.matches("<tr>").count(), 1 + 5, "a head and one row per product");
