@@ -38,12 +38,44 @@ impl Lang {
 
 /// U+202F NARROW NO-BREAK SPACE: French digit grouping and the space before `%`.
 pub const NNBSP: char = '\u{202F}';
-/// U+00A0 NO-BREAK SPACE: French space before `€` (CLDR).
+/// U+00A0 NO-BREAK SPACE: French space before `€` (CLDR), and the space
+/// that keeps `<` with its number and a guillemet with its word.
 pub const NBSP: char = '\u{00A0}';
+/// U+2212 MINUS SIGN: negative numbers (SPEC section 7), the width of `+`
+/// in most fonts, where a hyphen would read as a dash.
+pub const MINUS: char = '\u{2212}';
 
 const MONTHS_FR: [&str; 12] =
     ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
 const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_FR_LONG: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const MONTHS_EN_LONG: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 fn group_digits(digits: &str, sep: char) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
@@ -56,8 +88,9 @@ fn group_digits(digits: &str, sep: char) -> String {
     out
 }
 
-/// `v` with `decimals` decimals, grouped: `1 234,5` (fr, U+202F) or `1,234.5` (en).
-/// A value that rounds to zero has no sign; a non-finite value is `—`.
+/// `v` with `decimals` decimals, grouped: `1 234,5` (fr, U+202F) or `1,234.5` (en);
+/// negative with U+2212 (`−1,2`). A value that rounds to zero has no sign;
+/// a non-finite value is `—`.
 pub fn number(lang: Lang, v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "—".to_string();
@@ -74,7 +107,7 @@ pub fn number(lang: Lang, v: f64, decimals: usize) -> String {
     };
     let mut out = String::new();
     if negative {
-        out.push('-');
+        out.push(MINUS);
     }
     out.push_str(&group_digits(int_part, group));
     if let Some(f) = frac_part {
@@ -143,10 +176,10 @@ pub fn number_signed(lang: Lang, v: f64, decimals: usize) -> String {
     signed(lang, v, decimals)
 }
 
-/// Euros without decimals: `1 234 €` / `€1,234`.
+/// Euros without decimals: `1 234 €` / `€1,234`; `−1 234 €` / `−€1,234`.
 pub fn euros(lang: Lang, v: f64) -> String {
     let digits = number(lang, v.abs(), 0);
-    let sign = if v < 0.0 && digits != "0" { "-" } else { "" };
+    let sign = if v < 0.0 && digits != "0" { MINUS.to_string() } else { String::new() };
     match lang {
         Lang::Fr => format!("{sign}{digits}{NBSP}€"),
         Lang::En => format!("{sign}€{digits}"),
@@ -163,14 +196,15 @@ pub fn p_clause(lang: Lang, p: f64) -> String {
     if p < 0.001 { format!("p\u{A0}{}", p_value(lang, p)) } else { format!("p\u{A0}=\u{A0}{}", p_value(lang, p)) }
 }
 
-/// An interval bound in percentage points, without unit or `+`: `-1,2`.
+/// An interval bound in percentage points, without unit or `+`: `−1,2`.
 pub fn points_bare(lang: Lang, diff: f64) -> String {
     number(lang, diff * 100.0, 1)
 }
 
-/// A value hidden by disclosure control: `< 10` (`k = 0`: a dash).
+/// A count hidden by disclosure control: `< 10`, a no-break space keeping
+/// `<` with its number (`k = 0`: a dash).
 pub fn suppressed(lang: Lang, min_cell: u64) -> String {
-    if min_cell == 0 { "—".to_string() } else { format!("< {}", count(lang, min_cell)) }
+    if min_cell == 0 { "—".to_string() } else { format!("<{NBSP}{}", count(lang, min_cell)) }
 }
 
 /// A hidden median or interval (SPEC section 6): not a count, so never `< k`.
@@ -203,6 +237,13 @@ pub fn month(lang: Lang, day: i32) -> String {
     format!("{} {y}", month_abbrev(lang, day))
 }
 
+/// The month in a sentence: `octobre 2026` / `October 2026`.
+pub fn month_long(lang: Lang, day: i32) -> String {
+    let (y, m, _) = civil_from_days(day);
+    let names = lang.pick(&MONTHS_FR_LONG, &MONTHS_EN_LONG);
+    format!("{} {y}", names[(m - 1) as usize])
+}
+
 /// A date: `31 oct. 2026` / `31 Oct 2026`.
 pub fn date(lang: Lang, day: i32) -> String {
     let (y, _, d) = civil_from_days(day);
@@ -232,16 +273,19 @@ mod tests {
         assert_eq!(number(fr, 1_234_567.0, 0), "1\u{202F}234\u{202F}567");
         assert_eq!(number(fr, 999.0, 0), "999");
         assert_eq!(number(fr, -0.04, 1), "0,0");
-        assert_eq!(number(fr, -1234.56, 1), "-1\u{202F}234,6");
+        assert_eq!(number(fr, -1234.56, 1), "\u{2212}1\u{202F}234,6");
         assert_eq!(count(fr, 1234), "1\u{202F}234");
         assert_eq!(percent(fr, 0.123), "12,3\u{202F}%");
         assert_eq!(percent(fr, 1.0), "100,0\u{202F}%");
         assert_eq!(percent_signed(fr, 0.05), "+5,0\u{202F}%");
-        assert_eq!(points(fr, -0.0123), "-1,2\u{A0}pt");
+        assert_eq!(points(fr, -0.0123), "\u{2212}1,2\u{A0}pt");
+        assert_eq!(points_bare(fr, -0.011), "\u{2212}1,1");
+        assert_eq!(euros(fr, -1234.0), "\u{2212}1\u{202F}234\u{A0}€");
         assert_eq!(euros(fr, 123_456.7), "123\u{202F}457\u{A0}€");
         assert_eq!(p_value(fr, 0.0321), "0,032");
         assert_eq!(p_value(fr, 0.0002), "<\u{A0}0,001");
-        assert_eq!(suppressed(fr, 10), "< 10");
+        assert_eq!(suppressed(fr, 10), "<\u{A0}10");
+        assert_eq!(masked(fr), "masqué");
         assert_eq!(days(fr, 90), "90\u{A0}j");
         assert_eq!(p_clause(fr, 0.0002), "p\u{A0}<\u{A0}0,001");
         assert_eq!(p_clause(fr, 0.5), "p\u{A0}=\u{A0}0,500");
@@ -254,11 +298,15 @@ mod tests {
         assert_eq!(number(en, 1234.5, 1), "1,234.5");
         assert_eq!(count(en, 1_234_567), "1,234,567");
         assert_eq!(percent(en, 0.123), "12.3%");
-        assert_eq!(percent_signed(en, -0.05), "-5.0%");
+        assert_eq!(percent_signed(en, -0.05), "\u{2212}5.0%");
+        assert_eq!(number_signed(en, -12.5, 1), "\u{2212}12.5");
+        assert_eq!(euros(en, -1234.0), "\u{2212}€1,234");
         assert_eq!(points(en, 0.0123), "+1.2\u{A0}pp");
         assert_eq!(euros(en, 1234.4), "€1,234");
         assert_eq!(p_value(en, 0.5), "0.500");
-        assert_eq!(suppressed(en, 10), "< 10");
+        assert_eq!(suppressed(en, 10), "<\u{A0}10");
+        assert_eq!(suppressed(en, 0), "—");
+        assert_eq!(masked(en), "masked");
         assert_eq!(number(en, f64::NAN, 1), "—");
         assert_eq!(percent(en, f64::INFINITY), "—");
     }
@@ -270,6 +318,9 @@ mod tests {
         assert_eq!(month(Lang::En, oct), "Oct 2026");
         let names: Vec<&str> = (0..12).map(|i| month_abbrev(Lang::Fr, add_months(day(2026, 1, 1), i))).collect();
         assert_eq!(names.join(" "), "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.");
+        assert_eq!(month_long(Lang::Fr, oct), "octobre 2026");
+        assert_eq!(month_long(Lang::En, oct), "October 2026");
+        assert_eq!(month_long(Lang::Fr, day(2026, 2, 1)), "février 2026");
         assert_eq!(date(Lang::Fr, day(2026, 10, 31)), "31 oct. 2026");
         assert_eq!(date(Lang::En, day(2026, 10, 31)), "31 Oct 2026");
         assert_eq!(iso_date(day(2026, 3, 5)), "2026-03-05");

@@ -191,7 +191,7 @@ impl Kpi {
                 grain: MONTHLY,
                 unit: Unit::Users,
                 n: Some(Kpi::ReturningUsers),
-                label_fr: "Utilisateurs revenus",
+                label_fr: "Utilisateurs de retour",
                 label_en: "Returning users",
                 explain_fr: "actifs moins nouveaux",
                 explain_en: "active minus new",

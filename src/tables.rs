@@ -590,6 +590,17 @@ pub enum Share {
     Of(f64),
 }
 
+/// A rejected `projects` row (SPEC section 1, "Loud, not silent").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CatalogReject {
+    /// The row's `project_id` as written, `None` when empty.
+    pub project_id: Option<String>,
+    /// The reject reason code.
+    pub reason: String,
+    /// Usage rows rejected as `unknown_project` because of it.
+    pub unknown_usage_rows: u64,
+}
+
 /// How many of an input's distinct user ids are known elsewhere, as shares
 /// only: the counts of ids stay inside disclosure control.
 #[derive(Debug, Clone, PartialEq, Default)]

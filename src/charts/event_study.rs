@@ -64,12 +64,14 @@ impl Figure for EventStudy {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
-        frame::title(area, st, &self.title, self.subtitle.as_deref())?;
+        let width = f64::from(self.width);
+        frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
         let legend = [
             (Mark::Dot(palette::MUTED, true), self.placebo_legend.clone()),
             (Mark::Dot(palette::BLUE, true), self.effect_legend.clone()),
         ];
-        frame::legend(area, st, (16.0, 68.0), &legend)?;
+        let legend_y = frame::header_height(self.subtitle.as_deref(), width) + 4.0;
+        frame::legend(area, st, (16.0, legend_y), width - 16.0, &legend)?;
         let Some(fr) = self.frame() else { return Ok(()) };
         let ticks = frame::ticks_between(fr.y.0, fr.y.1, 5);
         frame::y_grid(area, st, &fr, &ticks, |v| self.value_label(v))?;

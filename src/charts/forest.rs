@@ -15,14 +15,16 @@ use super::{Area, DrawResult, Figure, Style, palette};
 use crate::format;
 use crate::format::Lang;
 
-const ROW: f64 = 26.0;
+const ROW: f64 = 27.0;
 const HEADING: f64 = 30.0;
-const TOP: f64 = 96.0;
-const AXIS: f64 = 56.0;
-const LABEL_WIDTH: f64 = 390.0;
+const AXIS: f64 = 58.0;
+const LABEL_WIDTH: f64 = 420.0;
 const VALUE_WIDTH: f64 = 200.0;
 /// Half the height of the always-valid band.
 const SEQ_HALF: f64 = 7.0;
+
+/// A row's top and height, in chart units.
+type Span = (f64, f64);
 
 /// One uplift: `estimate` is `(difference, ci_low, ci_high)` as fractions
 /// (0.032 = 3.2 points), `None` when suppressed or not estimable;
@@ -56,9 +58,38 @@ pub struct Forest {
 }
 
 impl Forest {
-    /// Vertical positions: each row's centre, and each group heading's.
-    fn layout(&self) -> (Vec<f64>, Vec<(f64, bool)>) {
-        let mut y = TOP;
+    fn legend_items(&self) -> [(Mark, String); 4] {
+        [
+            (Mark::Diamond(palette::BLUE), self.primary_heading.clone()),
+            (Mark::Dot(palette::VERMILLION, true), self.exploratory_heading.clone()),
+            (Mark::Line(palette::MUTED), self.fixed_legend.clone()),
+            (Mark::Band(palette::MUTED), self.sequential_legend.clone()),
+        ]
+    }
+
+    fn legend_y(&self) -> f64 {
+        frame::header_height(self.subtitle.as_deref(), f64::from(self.width)) + 4.0
+    }
+
+    /// The top of the plot, under the title and the legend.
+    fn top(&self) -> f64 {
+        let rows = frame::legend_rows(&self.legend_items(), f64::from(self.width)) as f64;
+        self.legend_y() + rows * (frame::LINE + 4.0) + 6.0
+    }
+
+    /// A row's label, wrapped (never cut) to the label column.
+    fn label_lines(row: &ForestRow) -> Vec<String> {
+        frame::wrap(&row.label, frame::SMALL_SIZE, LABEL_WIDTH - 30.0)
+    }
+
+    fn row_height(row: &ForestRow) -> f64 {
+        ROW + frame::LINE * (Self::label_lines(row).len().max(1) - 1) as f64
+    }
+
+    /// Vertical positions: each row's top and height, and each group
+    /// heading's centre (and whether it heads the primary endpoints).
+    fn layout(&self) -> (Vec<Span>, Vec<(f64, bool)>) {
+        let mut y = self.top();
         let mut rows = Vec::with_capacity(self.rows.len());
         let mut headings = Vec::new();
         for (i, row) in self.rows.iter().enumerate() {
@@ -66,15 +97,16 @@ impl Forest {
                 headings.push((y + HEADING / 2.0, row.primary));
                 y += HEADING;
             }
-            rows.push(y + ROW / 2.0);
-            y += ROW;
+            let h = Self::row_height(row);
+            rows.push((y, h));
+            y += h;
         }
         (rows, headings)
     }
 
     fn frame(&self, bottom: f64) -> Frame {
         let right = f64::from(self.width) - VALUE_WIDTH;
-        Frame { rect: Rect { x0: LABEL_WIDTH, y0: TOP, x1: right, y1: bottom }, x: self.range, y: (0.0, 1.0) }
+        Frame { rect: Rect { x0: LABEL_WIDTH, y0: self.top(), x1: right, y1: bottom }, x: self.range, y: (0.0, 1.0) }
     }
 
     fn draw_row<DB: DrawingBackend>(
@@ -83,11 +115,15 @@ impl Forest {
         st: &Style,
         fr: &Frame,
         row: &ForestRow,
-        y: f64,
+        (top, height): (f64, f64),
     ) -> DrawResult<DB> {
         let ink = if row.estimate.is_some() { palette::INK } else { palette::MUTED };
-        let label = frame::fit(st, &row.label, frame::SMALL_SIZE, LABEL_WIDTH - 30.0);
-        frame::text(area, st, &label, (16.0, y), frame::SMALL_SIZE, ink, frame::LEFT)?;
+        let lines = Self::label_lines(row);
+        let y = top + height / 2.0;
+        let first = y - frame::LINE * (lines.len().max(1) - 1) as f64 / 2.0;
+        for (i, line) in lines.iter().enumerate() {
+            frame::text(area, st, line, (16.0, first + i as f64 * frame::LINE), frame::SMALL_SIZE, ink, frame::LEFT)?;
+        }
         let value_x = fr.rect.x1 + 14.0;
         frame::text(area, st, &row.value_text, (value_x, y), frame::SMALL_SIZE, ink, frame::LEFT)?;
         let Some((diff, lo, hi)) = row.estimate else { return Ok(()) };
@@ -116,32 +152,27 @@ fn marker<DB: DrawingBackend>(area: &Area<DB>, st: &Style, at: (f64, f64), prima
 
 impl Figure for Forest {
     fn size(&self) -> (u32, u32) {
-        let (rows, headings) = self.layout();
-        let body = rows.len() as f64 * ROW + headings.len() as f64 * HEADING;
-        (self.width, (TOP + body + AXIS) as u32)
+        let (rows, _) = self.layout();
+        let bottom = rows.last().map_or(self.top(), |(y, h)| y + h);
+        (self.width, (bottom + AXIS) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
-        frame::title(area, st, &self.title, self.subtitle.as_deref())?;
-        let legend = [
-            (Mark::Diamond(palette::BLUE), self.primary_heading.clone()),
-            (Mark::Dot(palette::VERMILLION, true), self.exploratory_heading.clone()),
-            (Mark::Line(palette::MUTED), self.fixed_legend.clone()),
-            (Mark::Band(palette::MUTED), self.sequential_legend.clone()),
-        ];
-        frame::legend(area, st, (16.0, 68.0), &legend)?;
+        let width = f64::from(self.width);
+        frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
+        frame::legend(area, st, (16.0, self.legend_y()), width - 16.0, &self.legend_items())?;
         let (rows, headings) = self.layout();
         let bottom = f64::from(self.size().1) - AXIS;
         let fr = self.frame(bottom);
-        for (i, y) in rows.iter().enumerate() {
+        for (i, &(y, h)) in rows.iter().enumerate() {
             if i % 2 == 1 {
-                let r = Rect { x0: 10.0, y0: y - ROW / 2.0, x1: f64::from(self.width) - 10.0, y1: y + ROW / 2.0 };
+                let r = Rect { x0: 10.0, y0: y, x1: f64::from(self.width) - 10.0, y1: y + h };
                 frame::fill_rect(area, st, r, palette::LIGHT)?;
             }
         }
         let ticks = frame::ticks_between(self.range.0, self.range.1, 6);
         frame::x_grid(area, st, &fr, &ticks, |v| tick_label(self.lang, v))?;
-        frame::polyline(area, st, &[(fr.x(0.0), TOP), (fr.x(0.0), bottom)], palette::INK, 1.5, false)?;
+        frame::polyline(area, st, &[(fr.x(0.0), fr.rect.y0), (fr.x(0.0), bottom)], palette::INK, 1.5, false)?;
         frame::baseline(area, st, &fr)?;
         let axis_label_at = ((fr.rect.x0 + fr.rect.x1) / 2.0, bottom + 38.0);
         frame::text(area, st, &self.x_label, axis_label_at, frame::SMALL_SIZE, palette::MUTED, frame::CENTER)?;
@@ -149,8 +180,8 @@ impl Figure for Forest {
             let heading = if primary { &self.primary_heading } else { &self.exploratory_heading };
             frame::text(area, st, heading, (16.0, y), frame::LABEL_SIZE, palette::INK, frame::LEFT)?;
         }
-        for (row, &y) in self.rows.iter().zip(&rows) {
-            self.draw_row(area, st, &fr, row, y)?;
+        for (row, &place) in self.rows.iter().zip(&rows) {
+            self.draw_row(area, st, &fr, row, place)?;
         }
         Ok(())
     }
@@ -198,7 +229,8 @@ mod tests {
         let chart = render("forest", &sample());
         assert_eq!(chart, render("forest", &sample()));
         assert!(chart.svg.contains("Produit A &lt;&amp;&gt;"));
-        assert!(chart.svg.contains("…"));
+        assert!(!chart.svg.contains("…"), "a long label wraps, never cut");
+        assert!(chart.svg.contains("déborde"), "its end is drawn");
         assert!(chart.svg.contains("+4\u{A0}pt"));
         assert!(chart.svg.contains("IC 95 % toujours valide"), "the legend names both intervals");
         // Two bands: the rows with an estimate; the third row has none.

@@ -1,6 +1,6 @@
 //! The drawing vocabulary the charts share: a plot frame that maps values to
-//! chart units, "nice" axis ticks, month labels, text, lines with gaps,
-//! hatching for suppressed cells, and legends.
+//! chart units, "nice" axis ticks, month labels, text wrapped to a width,
+//! lines with gaps, hatching for suppressed cells, and legends that wrap.
 //!
 //! Responsible for looking the same in every chart. Not responsible for any
 //! chart's layout or data.
@@ -22,10 +22,16 @@ pub const RIGHT: Pos = Pos { h_pos: HPos::Right, v_pos: VPos::Center };
 /// Text anchored at its middle.
 pub const CENTER: Pos = Pos { h_pos: HPos::Center, v_pos: VPos::Center };
 
-/// Font sizes, in units per em, shared by every chart.
-pub const TITLE_SIZE: f64 = 19.0;
-pub const LABEL_SIZE: f64 = 15.0;
-pub const SMALL_SIZE: f64 = 13.0;
+/// Font sizes, in units per em, shared by every chart. Charts print at
+/// 0.19 mm per unit (`report::context::MM_PER_UNIT`), so the smallest
+/// type is 8.4 pt on paper.
+pub const TITLE_SIZE: f64 = 20.0;
+pub const LABEL_SIZE: f64 = 17.0;
+pub const SMALL_SIZE: f64 = 15.5;
+/// The distance between two lines of small type.
+pub const LINE: f64 = 19.0;
+/// Where the first line under a one-line subtitle may start.
+const HEADER: f64 = 58.0;
 
 /// A rectangle, in chart units: left, top, right, bottom.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,28 +106,72 @@ pub fn text<DB: DrawingBackend>(
     area.draw(&Text::new(s.to_string(), st.pt((at.0, at.1 + shift)), style))
 }
 
-/// `s` cut with an ellipsis so that it fits in `width` units at `size`.
-pub fn fit(st: &Style, s: &str, size: f64, width: f64) -> String {
-    if st.text_width(s, size) <= width {
-        return s.to_string();
-    }
-    let mut chars: Vec<char> = s.chars().collect();
-    while chars.pop().is_some() {
-        let candidate: String = chars.iter().chain(std::iter::once(&'…')).collect();
-        if st.text_width(&candidate, size) <= width {
-            return candidate;
+/// `s` broken at spaces into lines no wider than `width` units at `size`;
+/// a word wider than the line is split between characters, never cut.
+pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if line.is_empty() || measure(&candidate, size) <= width {
+            line = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        }
+        while measure(&line, size) > width && line.chars().count() > 1 {
+            let chars: Vec<char> = line.chars().collect();
+            let fit = (1..chars.len()).rev().find(|&n| measure(&chars[..n].iter().collect::<String>(), size) <= width);
+            let n = fit.unwrap_or(1);
+            lines.push(chars[..n].iter().collect());
+            line = chars[n..].iter().collect();
         }
     }
-    "…".to_string()
+    lines.push(line);
+    lines
 }
 
-/// The chart title, top left, and an optional grey subtitle under it.
-pub fn title<DB: DrawingBackend>(area: &Area<DB>, st: &Style, title: &str, subtitle: Option<&str>) -> DrawResult<DB> {
-    text(area, st, title, (16.0, 20.0), TITLE_SIZE, palette::INK, LEFT)?;
-    if let Some(sub) = subtitle {
-        text(area, st, sub, (16.0, 43.0), SMALL_SIZE, palette::MUTED, LEFT)?;
+/// The advance width of `s` at `size`, in chart units (the SVG's metrics,
+/// which the PNG's follow), for layouts decided before drawing.
+pub fn measure(s: &str, size: f64) -> f64 {
+    super::ensure_font();
+    Style::svg().text_width(s, size)
+}
+
+/// Draws wrapped `lines` from `at`, one [`LINE`] apart.
+pub fn lines<DB: DrawingBackend>(
+    area: &Area<DB>,
+    st: &Style,
+    lines: &[String],
+    at: (f64, f64),
+    colour: RGBColor,
+) -> DrawResult<DB> {
+    for (i, line) in lines.iter().enumerate() {
+        text(area, st, line, (at.0, at.1 + i as f64 * LINE), SMALL_SIZE, colour, LEFT)?;
     }
     Ok(())
+}
+
+/// The subtitle's lines in a chart `width` wide.
+fn subtitle_lines(subtitle: Option<&str>, width: f64) -> Vec<String> {
+    subtitle.map(|s| wrap(s, SMALL_SIZE, width - 32.0)).unwrap_or_default()
+}
+
+/// Where a chart's content may start under its title and wrapped subtitle.
+pub fn header_height(subtitle: Option<&str>, width: f64) -> f64 {
+    HEADER + LINE * (subtitle_lines(subtitle, width).len().max(1) - 1) as f64
+}
+
+/// The chart title, top left, and an optional grey subtitle under it,
+/// wrapped to the chart's `width`.
+pub fn title<DB: DrawingBackend>(
+    area: &Area<DB>,
+    st: &Style,
+    title: &str,
+    subtitle: Option<&str>,
+    width: f64,
+) -> DrawResult<DB> {
+    text(area, st, title, (16.0, 20.0), TITLE_SIZE, palette::INK, LEFT)?;
+    lines(area, st, &subtitle_lines(subtitle, width), (16.0, 44.0), palette::MUTED)
 }
 
 /// A straight or dashed polyline through `points` (chart units).
@@ -162,14 +212,14 @@ pub fn band<DB: DrawingBackend>(
 /// A suppressed cell: a white box with grey diagonal hatching and a border.
 pub fn hatch<DB: DrawingBackend>(area: &Area<DB>, st: &Style, r: Rect) -> DrawResult<DB> {
     fill_rect(area, st, r, palette::WHITE)?;
-    let spacing = 7.0;
+    let spacing = 8.0;
     let (w, h) = (r.x1 - r.x0, r.y1 - r.y0);
     let mut c = spacing;
     while c < w + h {
         // The line x + y = c (in box coordinates), clipped to the box.
         let start = (r.x0 + c.min(w), r.y0 + (c - w).max(0.0));
         let end = (r.x0 + (c - h).max(0.0), r.y0 + c.min(h));
-        polyline(area, st, &[start, end], RGBColor(170, 170, 170), 1.0, false)?;
+        polyline(area, st, &[start, end], RGBColor(200, 200, 200), 1.0, false)?;
         c += spacing;
     }
     let border = [(r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1), (r.x0, r.y0)];
@@ -215,8 +265,10 @@ pub fn baseline<DB: DrawingBackend>(area: &Area<DB>, st: &Style, frame: &Frame) 
 }
 
 /// Month labels under a frame whose x values are month indexes `0..n`:
-/// the abbreviated month on one line, the year under the first month and
-/// under each January, so thirteen months fit at A4 width.
+/// the abbreviated month on one line, the year under the first labelled
+/// month and under each January. Where the months are too close for
+/// every label, every second (or third …) month is labelled, counted back
+/// from the latest, which is always labelled.
 pub fn month_axis<DB: DrawingBackend>(
     area: &Area<DB>,
     st: &Style,
@@ -225,15 +277,24 @@ pub fn month_axis<DB: DrawingBackend>(
     lang: Lang,
 ) -> DrawResult<DB> {
     let y = frame.rect.y1;
+    let widest = months.iter().map(|&m| measure(format::month_abbrev(lang, m), SMALL_SIZE)).fold(0.0, f64::max);
+    let slot = if months.len() > 1 { frame.x(1.0) - frame.x(0.0) } else { f64::MAX };
+    let every = ((widest + 8.0) / slot).ceil().max(1.0) as usize;
+    let last = months.len().saturating_sub(1);
+    let mut year_shown = false;
     for (i, &m) in months.iter().enumerate() {
         let x = frame.x(i as f64);
         polyline(area, st, &[(x, y), (x, y + 5.0)], palette::MUTED, 1.0, false)?;
+        if !(last - i).is_multiple_of(every) {
+            continue;
+        }
         let abbrev = format::month_abbrev(lang, m);
         text(area, st, abbrev, (x, y + 17.0), SMALL_SIZE, palette::INK, CENTER)?;
         let (year, month_of_year, _) = tz::ymd(m);
-        if i == 0 || month_of_year == 1 {
+        if !year_shown || month_of_year <= every as u32 {
             let year = year.to_string();
-            text(area, st, &year, (x, y + 34.0), SMALL_SIZE, palette::MUTED, CENTER)?;
+            text(area, st, &year, (x, y + 35.0), SMALL_SIZE, palette::MUTED, CENTER)?;
+            year_shown = true;
         }
     }
     Ok(())
@@ -252,18 +313,42 @@ pub enum Mark {
     Hatch,
 }
 
-/// A legend laid out left to right from `at` (the centre line of the row).
+/// Where each legend entry goes, left to right from `x0` and on to a new
+/// row (one [`LINE`] lower) where the next would pass `right`.
+fn legend_places(items: &[(Mark, String)], x0: f64, right: f64) -> Vec<(f64, usize)> {
+    let (mut x, mut row) = (x0, 0);
+    items
+        .iter()
+        .map(|(_, label)| {
+            let width = 30.0 + measure(label, SMALL_SIZE);
+            if x > x0 && x + width > right {
+                (x, row) = (x0, row + 1);
+            }
+            let place = (x, row);
+            x += width + 22.0;
+            place
+        })
+        .collect()
+}
+
+/// The rows a legend takes in a chart `width` wide.
+pub fn legend_rows(items: &[(Mark, String)], width: f64) -> usize {
+    legend_places(items, 16.0, width - 16.0).last().map_or(0, |p| p.1 + 1)
+}
+
+/// A legend laid out left to right from `at` (the centre line of the first
+/// row), wrapped before `right`.
 pub fn legend<DB: DrawingBackend>(
     area: &Area<DB>,
     st: &Style,
     at: (f64, f64),
+    right: f64,
     items: &[(Mark, String)],
 ) -> DrawResult<DB> {
-    let (mut x, y) = at;
-    for (mark, label) in items {
+    for ((mark, label), (x, row)) in items.iter().zip(legend_places(items, at.0, right)) {
+        let y = at.1 + row as f64 * (LINE + 4.0);
         legend_mark(area, st, *mark, x, y)?;
         text(area, st, label, (x + 30.0, y), SMALL_SIZE, palette::INK, LEFT)?;
-        x += 30.0 + st.text_width(label, SMALL_SIZE) + 22.0;
     }
     Ok(())
 }

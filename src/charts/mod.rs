@@ -13,6 +13,7 @@ pub mod forest;
 pub mod frame;
 pub mod funnel;
 pub mod retention;
+pub mod sparkline;
 pub mod survival;
 pub mod trend;
 
@@ -92,7 +93,7 @@ pub struct Style {
 }
 
 impl Style {
-    fn svg() -> Style {
+    pub(crate) fn svg() -> Style {
         Style { scale: 1.0, font_factor: SVG_FONT_FACTOR, centre_shift: 0.0 }
     }
 
@@ -232,9 +233,35 @@ fn render_svg(figure: &impl Figure, w: u32, h: u32) -> String {
             .map_err(|e| e.to_string())
     };
     match result {
-        Ok(()) => out.replace(&format!("font-family=\"{FONT_FAMILY}\""), &format!("font-family=\"{SVG_FONT_STACK}\"")),
+        Ok(()) => lean(&out),
         Err(message) => error_svg(w, h, &message),
     }
+}
+
+/// plotters' SVG made lighter for inlining, the drawing unchanged: the font
+/// named once on the root (text inherits it), no `opacity="1"`, font sizes
+/// rounded to a tenth.
+fn lean(svg: &str) -> String {
+    let svg = svg.replace(&format!(" font-family=\"{FONT_FAMILY}\""), "").replace(" opacity=\"1\"", "").replacen(
+        " xmlns=",
+        &format!(" font-family=\"{SVG_FONT_STACK}\" xmlns="),
+        1,
+    );
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg.as_str();
+    const KEY: &str = "font-size=\"";
+    while let Some(i) = rest.find(KEY) {
+        let (head, tail) = rest.split_at(i + KEY.len());
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(0);
+        match tail[..end].parse::<f64>() {
+            Ok(size) => out.push_str(&format!("{}", (size * 10.0).round() / 10.0)),
+            Err(_) => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A visible placeholder rather than a silent hole if plotters fails.
@@ -306,6 +333,8 @@ mod tests {
         assert_eq!(a, b);
         assert!(a.svg.starts_with("<svg"));
         assert!(a.svg.contains("font-family=\"DejaVu Sans, Verdana"));
+        assert_eq!(a.svg.matches("font-family").count(), 1, "named once, on the root");
+        assert!(!a.svg.contains("opacity=\"1\""));
         assert!(a.svg.contains("1\u{202F}234,5"));
         assert_eq!(&a.png[1..4], b"PNG");
     }

@@ -1,10 +1,12 @@
 //! The cohort retention heatmap: one row per cohort, one column per month
-//! since arrival, each cell coloured on a colour-blind-safe sequential scale
-//! with its rate written in it.
+//! since arrival from 1 to 12, each cell coloured on one fixed
+//! colour-blind-safe scale from 0 to 100 % with its rate written in it.
+//! Every product's heatmap has the same scale and the same cell size, so
+//! two products compare at a glance.
 //!
 //! Responsible for the drawing: left-truncated cohorts in greys, suppressed
-//! cells hatched and marked `< k`, the colour bar. Not responsible for
-//! choosing the cohorts or formatting the row labels (the report does).
+//! cells hatched and marked `< k`, the scale in the legend. Not responsible
+//! for choosing the cohorts or formatting the row labels (the report does).
 
 use plotters::prelude::*;
 use plotters::style::RGBColor;
@@ -14,11 +16,16 @@ use super::{Area, DrawResult, Figure, Style, palette};
 use crate::format;
 use crate::format::Lang;
 
-const LABEL_WIDTH: f64 = 190.0;
-const BAR_WIDTH: f64 = 96.0;
-const ROW: f64 = 30.0;
-const TOP: f64 = 104.0;
-const MAX_CELL: f64 = 80.0;
+const LABEL_WIDTH: f64 = 200.0;
+/// The months since arrival shown, `1 ..= COLUMNS` (month 0 is 100 % by
+/// construction and says nothing).
+pub const COLUMNS: usize = 12;
+const ROW: f64 = 20.0;
+/// Under the header: the column numbers, then the cells.
+const COLUMN_HEAD: f64 = 40.0;
+/// The legend's row under the cells.
+const LEGEND: f64 = 46.0;
+const SCALE_WIDTH: f64 = 150.0;
 
 /// ColorBrewer YlGnBu (9 classes), a sequential scale that stays readable
 /// with the common colour-vision deficiencies and in greyscale print.
@@ -44,7 +51,7 @@ pub enum HeatCell {
     Suppressed,
 }
 
-/// One cohort: its label and its cells for `months_since = 0, 1, 2 …`.
+/// One cohort: its label and its cells for `months_since = 1, 2 …`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeatRow {
     pub label: String,
@@ -71,27 +78,19 @@ pub struct Heatmap {
 }
 
 impl Heatmap {
-    fn columns(&self) -> usize {
-        self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(1)
-    }
-
+    /// The same for every heatmap of a given width.
     fn cell_width(&self) -> f64 {
-        let room = f64::from(self.width) - LABEL_WIDTH - BAR_WIDTH - 16.0;
-        (room / self.columns() as f64).min(MAX_CELL)
+        (f64::from(self.width) - LABEL_WIDTH - 16.0) / COLUMNS as f64
     }
 
-    /// The top of the colour scale: the largest rate after month 0, rounded
-    /// up to 10 %, so that the months that matter use the whole scale.
-    fn scale_max(&self) -> f64 {
-        let later = self.rows.iter().flat_map(|r| r.cells.iter().skip(1));
-        let max = later.filter_map(|c| if let HeatCell::Value(v) = c { Some(*v) } else { None }).fold(0.0, f64::max);
-        ((max * 10.0).ceil() / 10.0).clamp(0.1, 1.0)
+    fn top(&self) -> f64 {
+        frame::header_height(self.subtitle.as_deref(), f64::from(self.width)) + COLUMN_HEAD
     }
 
     fn cell_rect(&self, row: usize, col: usize) -> Rect {
         let w = self.cell_width();
         let x0 = LABEL_WIDTH + col as f64 * w;
-        let y0 = TOP + row as f64 * ROW;
+        let y0 = self.top() + row as f64 * ROW;
         Rect { x0: x0 + 1.0, y0: y0 + 1.0, x1: x0 + w - 1.0, y1: y0 + ROW - 1.0 }
     }
 
@@ -102,59 +101,61 @@ impl Heatmap {
         r: Rect,
         cell: HeatCell,
         truncated: bool,
-        font: f64,
     ) -> DrawResult<DB> {
         let centre = ((r.x0 + r.x1) / 2.0, (r.y0 + r.y1) / 2.0);
+        let size = frame::SMALL_SIZE;
         match cell {
             HeatCell::Empty => Ok(()),
             HeatCell::Suppressed => {
                 frame::hatch(area, st, r)?;
-                frame::text(area, st, &self.suppressed_text, centre, font, palette::INK, frame::CENTER)
+                frame::text(area, st, &self.suppressed_text, centre, size, palette::INK, frame::CENTER)
             }
             HeatCell::Value(v) => {
-                let t = (v / self.scale_max()).clamp(0.0, 1.0);
-                let (fill, ink) = if truncated { grey(t) } else { colour(t) };
+                let (fill, ink) = if truncated { grey(v) } else { colour(v) };
                 frame::fill_rect(area, st, r, fill)?;
-                let label = format::percent(self.lang, v);
-                frame::text(area, st, &label, centre, font, ink, frame::CENTER)
+                frame::text(area, st, &format::percent(self.lang, v), centre, size, ink, frame::CENTER)
             }
         }
     }
 
-    fn draw_colour_bar<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
-        let x0 = f64::from(self.width) - BAR_WIDTH + 14.0;
-        let height = (self.rows.len().max(3) as f64 * ROW).min(240.0);
-        let steps = 48;
+    /// The legend: hatching, greys, and the colour scale from 0 to 100 %.
+    fn draw_legend<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
+        let y = f64::from(self.size().1) - LEGEND / 2.0;
+        let legend =
+            [(Mark::Hatch, self.suppressed_legend.clone()), (Mark::Square(grey(0.4).0), self.truncated_legend.clone())];
+        let right = f64::from(self.width) - 16.0;
+        frame::legend(area, st, (16.0, y), right, &legend)?;
+        let end = format::percent_with(self.lang, 1.0, 0);
+        let x1 = right - frame::measure(&end, frame::SMALL_SIZE) - 8.0;
+        let x0 = x1 - SCALE_WIDTH;
+        let start = format::percent_with(self.lang, 0.0, 0);
+        frame::text(area, st, &start, (x0 - 8.0, y), frame::SMALL_SIZE, palette::INK, frame::RIGHT)?;
+        let steps = 10;
         for i in 0..steps {
-            let t = 1.0 - i as f64 / steps as f64;
-            let y0 = TOP + height * i as f64 / steps as f64;
-            let r = Rect { x0, y0, x1: x0 + 16.0, y1: y0 + height / steps as f64 + 0.5 };
-            frame::fill_rect(area, st, r, colour(t).0)?;
+            let t = (f64::from(i) + 0.5) / f64::from(steps);
+            let (a, b) = (
+                x0 + SCALE_WIDTH * f64::from(i) / f64::from(steps),
+                x0 + SCALE_WIDTH * f64::from(i + 1) / f64::from(steps),
+            );
+            frame::fill_rect(area, st, Rect { x0: a, y0: y - 7.0, x1: b + 0.5, y1: y + 7.0 }, colour(t).0)?;
         }
-        let max = self.scale_max();
-        for t in [0.0, 0.5, 1.0] {
-            let y = TOP + height * (1.0 - t);
-            let label = format::percent_with(self.lang, max * t, 0);
-            let label = if t == 1.0 && max < 1.0 { format!("≥ {label}") } else { label };
-            frame::text(area, st, &label, (x0 + 22.0, y), frame::SMALL_SIZE, palette::INK, frame::LEFT)?;
-        }
-        Ok(())
+        frame::text(area, st, &end, (x1 + 8.0, y), frame::SMALL_SIZE, palette::INK, frame::LEFT)
     }
 
     fn draw_header<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         let w = self.cell_width();
-        let header_y = TOP - 14.0;
-        for col in 0..self.columns() {
+        let top = self.top();
+        for col in 0..COLUMNS {
             let x = LABEL_WIDTH + (col as f64 + 0.5) * w;
-            let label = col.to_string();
-            frame::text(area, st, &label, (x, header_y), frame::SMALL_SIZE, palette::MUTED, frame::CENTER)?;
+            let label = (col + 1).to_string();
+            frame::text(area, st, &label, (x, top - 12.0), frame::SMALL_SIZE, palette::MUTED, frame::CENTER)?;
         }
-        let right = LABEL_WIDTH + self.columns() as f64 * w;
-        frame::text(area, st, &self.x_label, (right, TOP - 36.0), frame::SMALL_SIZE, palette::MUTED, frame::RIGHT)
+        let right = LABEL_WIDTH + COLUMNS as f64 * w;
+        frame::text(area, st, &self.x_label, (right, top - 32.0), frame::SMALL_SIZE, palette::MUTED, frame::RIGHT)
     }
 }
 
-/// A YlGnBu colour for `t` in [0, 1] and the ink that reads on it.
+/// A YlGnBu colour for a rate `t` in [0, 1] and the ink that reads on it.
 fn colour(t: f64) -> (RGBColor, RGBColor) {
     let pos = t.clamp(0.0, 1.0) * (SCALE.len() - 1) as f64;
     let i = (pos.floor() as usize).min(SCALE.len() - 2);
@@ -166,7 +167,7 @@ fn colour(t: f64) -> (RGBColor, RGBColor) {
     (fill, ink)
 }
 
-/// A grey for `t` (left-truncated cohorts) and the ink that reads on it.
+/// A grey for a rate `t` (left-truncated cohorts) and the ink that reads on it.
 fn grey(t: f64) -> (RGBColor, RGBColor) {
     let level = (236.0 - 110.0 * t.clamp(0.0, 1.0)).round() as u8;
     let ink = if t > 0.7 { palette::WHITE } else { RGBColor(68, 68, 68) };
@@ -175,28 +176,21 @@ fn grey(t: f64) -> (RGBColor, RGBColor) {
 
 impl Figure for Heatmap {
     fn size(&self) -> (u32, u32) {
-        let body = self.rows.len().max(1) as f64 * ROW;
-        (self.width, (TOP + body.max(150.0) + 56.0) as u32)
+        (self.width, (self.top() + self.rows.len().max(1) as f64 * ROW + LEGEND) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
-        frame::title(area, st, &self.title, self.subtitle.as_deref())?;
+        frame::title(area, st, &self.title, self.subtitle.as_deref(), f64::from(self.width))?;
         self.draw_header(area, st)?;
-        let sample = format::percent(self.lang, 1.0);
-        let font = (12.5f64).min(12.5 * (self.cell_width() - 6.0) / st.text_width(&sample, 12.5).max(1.0));
         for (i, row) in self.rows.iter().enumerate() {
-            let y = TOP + (i as f64 + 0.5) * ROW;
+            let y = self.top() + (i as f64 + 0.5) * ROW;
             let ink = if row.truncated { palette::MUTED } else { palette::INK };
             frame::text(area, st, &row.label, (LABEL_WIDTH - 10.0, y), frame::SMALL_SIZE, ink, frame::RIGHT)?;
-            for (j, cell) in row.cells.iter().enumerate() {
-                self.draw_cell(area, st, self.cell_rect(i, j), *cell, row.truncated, font)?;
+            for (j, cell) in row.cells.iter().take(COLUMNS).enumerate() {
+                self.draw_cell(area, st, self.cell_rect(i, j), *cell, row.truncated)?;
             }
         }
-        self.draw_colour_bar(area, st)?;
-        let legend_y = f64::from(self.size().1) - 24.0;
-        let legend =
-            [(Mark::Hatch, self.suppressed_legend.clone()), (Mark::Square(grey(0.4).0), self.truncated_legend.clone())];
-        frame::legend(area, st, (16.0, legend_y), &legend)
+        self.draw_legend(area, st)
     }
 }
 
@@ -206,12 +200,11 @@ mod tests {
     use crate::charts::render;
 
     fn sample() -> Heatmap {
-        let rows = (0..13)
+        let rows = (0..12)
             .map(|i| {
-                let cells = (0..13 - i)
+                let cells = (0..12 - i)
                     .map(|k| match (i, k) {
-                        (_, 0) => HeatCell::Value(1.0),
-                        (5, 3) | (12, _) => HeatCell::Suppressed,
+                        (5, 3) | (11, _) => HeatCell::Suppressed,
                         _ => HeatCell::Value(0.42 / (1.0 + k as f64 * 0.3)),
                     })
                     .collect();
@@ -220,7 +213,7 @@ mod tests {
             .collect();
         Heatmap {
             title: "Rétention par cohorte".into(),
-            subtitle: Some("part des utilisateurs revenus".into()),
+            subtitle: Some("part des utilisateurs de retour".into()),
             lang: Lang::Fr,
             rows,
             x_label: "mois depuis l'arrivée".into(),
@@ -235,8 +228,24 @@ mod tests {
     fn writes_rates_and_suppressed_marks() {
         let chart = render("heat", &sample());
         assert_eq!(chart, render("heat", &sample()));
-        assert!(chart.svg.contains("100,0\u{202F}%"));
+        assert!(chart.svg.contains("42,0\u{202F}%"));
         assert!(chart.svg.contains("&lt; 10"));
+    }
+
+    #[test]
+    fn every_heatmap_has_the_same_cells_and_scale() {
+        let big = sample();
+        let small = Heatmap { rows: big.rows[9..].to_vec(), ..sample() };
+        assert_eq!(
+            big.cell_rect(0, 0).x1 - big.cell_rect(0, 0).x0,
+            small.cell_rect(0, 0).x1 - small.cell_rect(0, 0).x0
+        );
+        assert_eq!(
+            big.cell_rect(1, 0).y0 - big.cell_rect(0, 0).y0,
+            small.cell_rect(1, 0).y0 - small.cell_rect(0, 0).y0
+        );
+        // The scale does not stretch to the largest rate: 20 % is pale everywhere.
+        assert_eq!(colour(0.2).0, RGBColor(214, 239, 179));
     }
 
     #[test]

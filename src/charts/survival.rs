@@ -41,7 +41,6 @@ pub struct Survival {
     pub arms: Vec<Arm>,
     pub x_label: String,
     pub band_legend: String,
-    pub footnote: Option<String>,
     pub width: u32,
     pub height: u32,
 }
@@ -60,12 +59,29 @@ fn step_path(steps: &[Step], value: impl Fn(&Step) -> f64) -> Vec<(f64, f64)> {
 }
 
 impl Survival {
+    fn legend_items(&self) -> Vec<(Mark, String)> {
+        let mut legend: Vec<(Mark, String)> =
+            self.arms.iter().map(|a| (Mark::Line(a.colour), a.label.clone())).collect();
+        legend.push((Mark::Band(palette::MUTED), self.band_legend.clone()));
+        legend
+    }
+
+    fn legend_y(&self) -> f64 {
+        frame::header_height(self.subtitle.as_deref(), f64::from(self.width)) + 4.0
+    }
+
+    fn axis_lines(&self) -> Vec<String> {
+        frame::wrap(&self.x_label, frame::SMALL_SIZE, f64::from(self.width) - 90.0)
+    }
+
     fn frame(&self) -> Frame {
         let (w, h) = (f64::from(self.width), f64::from(self.height));
         let max_day = self.arms.iter().flat_map(|a| a.steps.last()).map(|s| s.day).max().unwrap_or(1);
-        let (right, _) = frame::ticks_from_zero(f64::from(max_day.max(1)), 5, true);
-        let bottom = h - 52.0 - if self.footnote.is_some() { 20.0 } else { 0.0 };
-        Frame { rect: Rect { x0: 70.0, y0: 92.0, x1: w - 24.0, y1: bottom }, x: (0.0, right), y: (0.0, 1.0) }
+        let (right, _) = frame::ticks_from_zero(f64::from(max_day.max(1)), 4, true);
+        let rows = frame::legend_rows(&self.legend_items(), w) as f64;
+        let y0 = self.legend_y() + rows * (frame::LINE + 4.0) + 6.0;
+        let below = 30.0 + frame::LINE * self.axis_lines().len() as f64;
+        Frame { rect: Rect { x0: 62.0, y0, x1: w - 20.0, y1: h - below }, x: (0.0, right), y: (0.0, 1.0) }
     }
 
     fn draw_arm<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style, fr: &Frame, arm: &Arm) -> DrawResult<DB> {
@@ -84,25 +100,19 @@ impl Figure for Survival {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
-        frame::title(area, st, &self.title, self.subtitle.as_deref())?;
-        let mut legend: Vec<(Mark, String)> =
-            self.arms.iter().map(|a| (Mark::Line(a.colour), a.label.clone())).collect();
-        legend.push((Mark::Band(palette::MUTED), self.band_legend.clone()));
-        frame::legend(area, st, (16.0, 68.0), &legend)?;
+        let width = f64::from(self.width);
+        frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
+        frame::legend(area, st, (16.0, self.legend_y()), width - 16.0, &self.legend_items())?;
         let fr = self.frame();
         let y_ticks = [0.0, 0.25, 0.5, 0.75, 1.0];
         frame::y_grid(area, st, &fr, &y_ticks, |v| format::percent_with(self.lang, v, 0))?;
-        let (_, x_ticks) = frame::ticks_from_zero(fr.x.1, 5, true);
+        let (_, x_ticks) = frame::ticks_from_zero(fr.x.1, 4, true);
         frame::x_grid(area, st, &fr, &x_ticks, |v| format::number(self.lang, v, 0))?;
         frame::baseline(area, st, &fr)?;
-        let label_at = ((fr.rect.x0 + fr.rect.x1) / 2.0, fr.rect.y1 + 38.0);
-        frame::text(area, st, &self.x_label, label_at, frame::SMALL_SIZE, palette::MUTED, frame::CENTER)?;
+        let axis = self.axis_lines();
+        frame::lines(area, st, &axis, (fr.rect.x0, fr.rect.y1 + 36.0), palette::MUTED)?;
         for arm in &self.arms {
             self.draw_arm(area, st, &fr, arm)?;
-        }
-        if let Some(note) = &self.footnote {
-            let y = f64::from(self.height) - 12.0;
-            frame::text(area, st, note, (16.0, y), frame::SMALL_SIZE, palette::MUTED, frame::LEFT)?;
         }
         Ok(())
     }
@@ -135,7 +145,6 @@ mod tests {
             ],
             x_label: "jours depuis l'affectation".into(),
             band_legend: "IC 95 %".into(),
-            footnote: None,
             width: 640,
             height: 420,
         }

@@ -53,13 +53,28 @@ impl Trend {
         values.chain(highs).fold(0.0, f64::max)
     }
 
+    /// The footnote's lines.
+    fn note_lines(&self) -> Vec<String> {
+        self.footnote
+            .as_deref()
+            .map(|n| frame::wrap(n, frame::SMALL_SIZE, f64::from(self.width) - 32.0))
+            .unwrap_or_default()
+    }
+
+    /// The centre line of the legend's first row.
+    fn legend_y(&self) -> f64 {
+        frame::header_height(self.subtitle.as_deref(), f64::from(self.width)) + 4.0
+    }
+
     fn frame(&self) -> Frame {
         let (w, h) = (f64::from(self.width), f64::from(self.height));
-        let bottom = h - 48.0 - if self.footnote.is_some() { 22.0 } else { 0.0 };
-        let (top, _) = frame::ticks_from_zero(self.y_max(), 5, !self.rate);
+        let rows = frame::legend_rows(&self.legend_items(), w) as f64;
+        let y0 = self.legend_y() + rows * (frame::LINE + 4.0) + 8.0;
+        let bottom = h - 50.0 - frame::LINE * self.note_lines().len() as f64;
+        let (top, _) = frame::ticks_from_zero(self.y_max(), 4, !self.rate);
         let top = if self.rate { top.min(1.0) } else { top };
         let n = self.months.len().max(1) as f64;
-        Frame { rect: Rect { x0: 78.0, y0: 90.0, x1: w - 24.0, y1: bottom }, x: (-0.5, n - 0.5), y: (0.0, top) }
+        Frame { rect: Rect { x0: 70.0, y0, x1: w - 20.0, y1: bottom }, x: (-0.5, n - 0.5), y: (0.0, top) }
     }
 
     fn y_label(&self, v: f64, step: f64) -> String {
@@ -116,20 +131,19 @@ impl Figure for Trend {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
-        frame::title(area, st, &self.title, self.subtitle.as_deref())?;
-        frame::legend(area, st, (16.0, 68.0), &self.legend_items())?;
+        let width = f64::from(self.width);
+        frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
+        frame::legend(area, st, (16.0, self.legend_y()), width - 16.0, &self.legend_items())?;
         let fr = self.frame();
-        let (_, ticks) = frame::ticks_from_zero(fr.y.1, 5, !self.rate);
+        let (_, ticks) = frame::ticks_from_zero(fr.y.1, 4, !self.rate);
         let step = ticks.get(1).copied().unwrap_or(1.0);
         frame::y_grid(area, st, &fr, &ticks, |v| self.y_label(v, step))?;
         frame::baseline(area, st, &fr)?;
         frame::month_axis(area, st, &fr, &self.months, self.lang)?;
         self.draw_series(area, st, &fr)?;
-        if let Some(note) = &self.footnote {
-            let y = f64::from(self.height) - 14.0;
-            frame::text(area, st, note, (16.0, y), frame::SMALL_SIZE, palette::MUTED, frame::LEFT)?;
-        }
-        Ok(())
+        let notes = self.note_lines();
+        let y = f64::from(self.height) - 12.0 - frame::LINE * (notes.len().max(1) - 1) as f64;
+        frame::lines(area, st, &notes, (16.0, y), palette::MUTED)
     }
 }
 

@@ -11,13 +11,25 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{Block, Cell};
 use super::i18n::{self, Labels};
-use super::model::{NorthStar, ReportInput};
+use super::model::{NorthStar, ProjectInfo, ReportInput};
 use crate::charts::{self, AnyFigure, Job};
 use crate::format;
 use crate::format::Lang;
 use crate::registry::{Kpi, NorthStarKpi};
 use crate::tables::{ALL, FunnelRow, ImpactRow, KpiRow, OutcomeRow, RetentionRow, SurvivalRow, SurvivalSummaryRow};
 use crate::tz;
+
+/// Width of a chart that spans the page, in chart units: printed 190 mm
+/// wide on A4 (210 mm less 10 mm margins), so a unit is 0.19 mm and 15.5
+/// units make 8.4 pt.
+pub const FULL_WIDTH: u32 = 1000;
+/// Width of a chart in a half-page column (92 mm printed): the same
+/// millimetres per unit as a full-width chart, so type prints the same size.
+pub const HALF_WIDTH: u32 = 484;
+/// Printed millimetres per chart unit.
+pub const MM_PER_UNIT: f64 = 0.19;
+/// The months a trend shows.
+pub const TREND_MONTHS: i32 = 13;
 
 /// Rows of one table grouped by product, in their original (sorted) order.
 type ByProject<'a, T> = BTreeMap<&'a str, Vec<&'a T>>;
@@ -45,7 +57,10 @@ pub struct Ctx<'a> {
     pub survival: ByProject<'a, SurvivalRow>,
     pub survival_summary: ByProject<'a, SurvivalSummaryRow>,
     pub impact: ByProject<'a, ImpactRow>,
+    /// Possible tracking outages of products that are not stopped (SPEC 7.6).
+    pub outages: Vec<(&'a str, i32)>,
     names: BTreeMap<&'a str, &'a str>,
+    projects: BTreeMap<&'a str, &'a ProjectInfo>,
     stems: BTreeMap<&'a str, String>,
     north_stars: BTreeMap<&'a str, &'a NorthStar>,
 }
@@ -73,7 +88,9 @@ impl<'a> Ctx<'a> {
             survival: group(&tables.survival, |r| &r.project_id, |_| true),
             survival_summary: group(&tables.survival_summary, |r| &r.project_id, |_| true),
             impact: group(&tables.impact, |r| &r.project_id, |_| true),
+            outages: outages(input),
             names: input.projects.iter().map(|p| (p.id.as_str(), p.name.as_str())).collect(),
+            projects: input.projects.iter().map(|p| (p.id.as_str(), p)).collect(),
             stems: unique_stems(input.projects.iter().map(|p| p.id.as_str())),
             north_stars: input.north_stars.iter().map(|n| (n.project_id.as_str(), n)).collect(),
         }
@@ -82,6 +99,26 @@ impl<'a> Ctx<'a> {
     /// A product's name (its id when the catalog has none).
     pub fn name<'s>(&'s self, project: &'s str) -> &'s str {
         self.names.get(project).copied().filter(|n| !n.is_empty()).unwrap_or(project)
+    }
+
+    pub fn project(&self, id: &str) -> Option<&'a ProjectInfo> {
+        self.projects.get(id).copied()
+    }
+
+    /// An outcome code in words (`[labels.outcomes]`), else the code.
+    pub fn outcome(&self, code: &str) -> String {
+        self.input.labels.outcome(self.lang, code).to_string()
+    }
+
+    /// An event code in words (`[labels.events]`), else the code.
+    pub fn event(&self, code: &str) -> String {
+        self.input.labels.event(self.lang, code).to_string()
+    }
+
+    /// Who a product's users are, in a sentence: "job seekers", "users".
+    pub fn people(&self, project: &str) -> &'static str {
+        let audience = self.project(project).and_then(|p| p.audience.as_deref());
+        i18n::people(self.lang, audience)
     }
 
     /// A product's file-safe, unique stem for chart names and anchors.
@@ -154,11 +191,20 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A median, an interval or a test: "masked" when suppressed (it is
-    /// not a count), else the text, else `—`.
-    pub fn masked_figure(&self, text: Option<String>, suppressed: bool) -> Cell {
+    /// A formatted text, or the suppressed mark, or `—`.
+    pub fn text_figure(&self, text: Option<String>, suppressed: bool) -> Cell {
         match text {
-            _ if suppressed => Cell::suppressed(self.t.masked),
+            _ if suppressed => Cell::suppressed(&self.mark),
+            Some(s) => Cell::number(s),
+            None => Cell::missing(),
+        }
+    }
+
+    /// An estimate, interval, p- or q-value, formatted: "masked" when
+    /// hidden (it is not a count, so never `< k`), `—` when absent.
+    pub fn estimate(&self, text: Option<String>, suppressed: bool) -> Cell {
+        match text {
+            _ if suppressed => Cell::suppressed(format::masked(self.lang)),
             Some(s) => Cell::number(s),
             None => Cell::missing(),
         }
@@ -185,6 +231,13 @@ impl<'a> Ctx<'a> {
     pub fn gap_note(&self) -> String {
         i18n::fill(self.t.gap_note, &[("s", &self.mark)])
     }
+}
+
+/// The outages the report shows: none for a stopped product, whose events
+/// are expected to fall.
+fn outages<'a>(input: &'a ReportInput<'a>) -> Vec<(&'a str, i32)> {
+    let stopped = |id: &str| input.projects.iter().any(|p| p.id == id && p.phase.as_deref() == Some("stopped"));
+    input.outages.iter().filter(|(p, _)| !stopped(p)).map(|(p, m)| (p.as_str(), *m)).collect()
 }
 
 /// Queues a chart for rendering and returns the block that shows it.

@@ -26,11 +26,23 @@ pub struct Section {
     /// The anchor the table of contents links to (ASCII, unique).
     pub anchor: String,
     pub title: String,
-    /// 1 for a part of the report, 2 for a product page inside "Products".
+    /// 1 for a part of the report, 2 for a page inside "Products".
     pub level: u8,
     /// Starts a new printed page.
     pub page_break: bool,
+    /// A product's page (printed on one A4 page at most).
+    pub product: bool,
+    /// The rest of the section before it, under the same heading: left
+    /// out of the table of contents.
+    pub continued: bool,
     pub blocks: Vec<Block>,
+}
+
+impl Section {
+    /// A part of the report: level 1, no product.
+    pub fn part(anchor: &str, title: String, page_break: bool, blocks: Vec<Block>) -> Section {
+        Section { anchor: anchor.into(), title, level: 1, page_break, product: false, continued: false, blocks }
+    }
 }
 
 /// One piece of a section.
@@ -56,6 +68,14 @@ pub enum Block {
     },
     /// Blocks side by side on a page (stacked in Markdown).
     Columns(Vec<Vec<Block>>),
+    /// The generated sentences that open the report.
+    Lead(Vec<String>),
+    /// A verdict on an impact, coloured by its sign: a bold title, then text.
+    Verdict {
+        sign: Sign,
+        title: String,
+        text: String,
+    },
 }
 
 /// What a product's north star box shows.
@@ -100,12 +120,13 @@ pub enum RowKind {
 /// One table cell with what it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
+    /// What the cell reads; for a sparkline, its text form (Markdown).
     pub text: String,
     pub kind: CellKind,
 }
 
 /// What a cell holds, which decides its alignment and style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CellKind {
     Text,
     Number,
@@ -116,6 +137,8 @@ pub enum CellKind {
     Status(NorthStarStatus),
     /// A verdict: positive, negative or neutral.
     Verdict(Sign),
+    /// A tiny line chart of monthly values (`None`: a gap), oldest first.
+    Sparkline(Vec<Option<f64>>),
 }
 
 /// The direction of a verdict.

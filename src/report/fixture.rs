@@ -569,7 +569,15 @@ pub fn input(tables: &Tables, lang: Lang, n: usize, as_of: i32) -> ReportInput<'
             IdCoverage { input: "assignments".into(), in_users: Share::Of(0.991), in_outcomes: Share::Hidden },
             IdCoverage { input: "usage".into(), in_users: Share::Of(0.962), in_outcomes: Share::Of(0.655) },
         ],
-        outages: vec![(specs[0].id.clone(), add_months(month(), -4))],
+        // An old outage (data quality only) and a recent one (an alert: a page).
+        outages: specs
+            .iter()
+            .filter_map(|s| match s.id.as_str() {
+                "atelier-cv" => Some((s.id.clone(), add_months(month(), -4))),
+                "mes-aides" => Some((s.id.clone(), month())),
+                _ => None,
+            })
+            .collect(),
         planned_n: specs
             .iter()
             .filter(|s| s.trial)
@@ -579,6 +587,15 @@ pub fn input(tables: &Tables, lang: Lang, n: usize, as_of: i32) -> ReportInput<'
             })
             .collect(),
         previous: None,
+        labels: crate::config::Labels {
+            outcomes: [("employment".to_owned(), label("Retour à l’emploi", "Return to work"))].into(),
+            events: [("signup".to_owned(), label("Inscription", "Sign-up"))].into(),
+        },
+        catalog_rejects: vec![crate::tables::CatalogReject {
+            project_id: Some("ancien-projet".into()),
+            reason: "bad_date".into(),
+            unknown_usage_rows: 12,
+        }],
     }
 }
 
@@ -589,4 +606,8 @@ pub fn tables() -> Tables {
 
 pub fn report_input(tables: &Tables, lang: Lang) -> ReportInput<'_> {
     input(tables, lang, 5, month_end(month()))
+}
+
+fn label(fr: &str, en: &str) -> crate::config::Label {
+    crate::config::Label { fr: Some(fr.to_owned()), en: Some(en.to_owned()) }
 }

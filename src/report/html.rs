@@ -2,7 +2,9 @@
 //! inline, every chart inline as SVG, no script, no font, no link to any
 //! network resource, and an A4 print stylesheet that starts each product on
 //! its own page and repeats the month, `as_of` and the config hash in the
-//! page margins.
+//! page margins. Everything printed is vector and light: hidden cells are
+//! hatched by a small inline SVG (a CSS gradient would print as a
+//! page-sized bitmap), sparklines are one path each.
 //!
 //! Responsible for markup and escaping: every string from the document is
 //! escaped here. Not responsible for wording (the section builders) or for
@@ -11,7 +13,12 @@
 use std::collections::BTreeMap;
 
 use super::doc::{Block, Cell, CellKind, Doc, NorthStarBox, RowKind, Section, Sign, Table};
-use crate::charts::Chart;
+use crate::charts::{Chart, sparkline};
+
+/// The hatching behind a hidden value: diagonal lines stretched over the
+/// cell, their width kept by `vector-effect`.
+const HATCH: &str = "<svg class=\"hatch\" viewBox=\"0 0 40 12\" preserveAspectRatio=\"none\" aria-hidden=\"true\">\
+<path d=\"M0 4L4 0M0 8L8 0M0 12L12 0M4 12L16 0M8 12L20 0M12 12L24 0M16 12L28 0M20 12L32 0M24 12L36 0M28 12L40 0M32 12L40 4M36 12L40 8\"/></svg>";
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn esc(s: &str) -> String {
@@ -59,6 +66,11 @@ a { color: var(--accent); }
 .running { color: var(--muted); font-size: 12px; margin: 0 0 8px; }
 .note { color: var(--muted); font-size: 12px; }
 .warning { background: #fdf1d8; border-left: 4px solid #E69F00; padding: 6px 10px; }
+.lead { background: #eef5fa; border-left: 5px solid var(--accent); padding: 4px 14px; margin: 8px 0 12px; }
+.lead p { margin: 6px 0; }
+.verdict { border: 1px solid var(--rule); border-left: 6px solid #999; padding: 6px 12px; margin: 4px 0 8px; font-size: 13px; }
+.verdict.v-pos { border-left-color: #009E73; }
+.verdict.v-neg { border-left-color: #D55E00; }
 .facts { font-size: 13px; color: var(--muted); }
 .facts b { color: var(--ink); font-weight: normal; }
 nav.toc ul { list-style: none; padding-left: 0; margin: 4px 0; }
@@ -68,8 +80,16 @@ nav.toc ul ul li { break-inside: avoid; margin: 0; padding: 2px 0; }
 table { border-collapse: collapse; margin: 6px 0 14px; font-size: 12.5px; }
 th, td { padding: 3px 8px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { border-bottom: 1.5px solid #999; font-weight: bold; }
-th.num, td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.sup { background: repeating-linear-gradient(135deg, #fff 0 3px, #d0d0d0 3px 4.5px); }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+#summary td { white-space: nowrap; }
+#summary td:first-child { white-space: normal; min-width: 37mm; }
+.sup { position: relative; }
+span.sup { display: inline-block; }
+.sup > span { position: relative; }
+svg.hatch { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
+svg.hatch path { stroke: #c4c4c4; stroke-width: 1; vector-effect: non-scaling-stroke; fill: none; }
+svg.spark { width: 68px; height: 14px; vertical-align: middle; }
+svg.spark path { fill: none; stroke: var(--accent); stroke-width: 2.2; stroke-linecap: round; stroke-linejoin: round; }
 td.missing { color: var(--muted); }
 tr.total td { font-weight: bold; border-top: 1.5px solid #999; }
 tr.muted td { color: var(--muted); }
@@ -81,8 +101,11 @@ tr.muted td { color: var(--muted); }
 .v-pos { color: #00664a; font-weight: bold; }
 .v-neg { color: #9c3900; font-weight: bold; }
 .v-neutral { color: var(--muted); }
+.verdict.v-pos, .verdict.v-neg { color: var(--ink); font-weight: normal; }
+.verdict.v-pos b { color: #00664a; }
+.verdict.v-neg b { color: #9c3900; }
 figure.chart { margin: 8px 0 14px; }
-figure.chart svg { display: block; width: 100%; height: auto; }
+figure.chart svg { display: block; width: 100%; height: auto; font-family: "DejaVu Sans", Verdana, Arial, sans-serif; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; align-items: start; }
 .cols > div { min-width: 0; }
 .ns { border: 1px solid var(--rule); border-left: 6px solid #999; padding: 6px 12px; margin: 4px 0 8px; }
@@ -97,40 +120,44 @@ dl.defs dd { margin: 2px 0 0 0; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule); padding-top: 8px; }
 @media screen and (max-width: 760px) { .cols { grid-template-columns: 1fr; } }
 @media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 8.5pt; line-height: 1.35; }
-  h1 { font-size: 17pt; }
-  h2 { font-size: 13pt; margin-top: 0; }
-  h3 { font-size: 9.5pt; margin: 8px 0 3px; }
-  table { font-size: 7.5pt; margin: 3px 0 8px; }
-  th, td { padding: 1.5px 5px; }
-  th.num, td.num { white-space: normal; }
-  .facts, .ns .kpi, .ns ul, .badge { font-size: 7.5pt; }
-  .note { font-size: 7pt; }
-  .ns { padding: 3px 8px; margin: 2px 0 4px; }
-  .ns .value { font-size: 14pt; }
-  .running { display: none; }
-  nav.toc { break-after: page; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 8.5pt; line-height: 1.3; }
+  h1 { font-size: 15pt; }
+  h2 { font-size: 12.5pt; margin: 0 0 6px; }
+  h3 { font-size: 9.5pt; margin: 6px 0 3px; }
+  p { margin: 3px 0 5px; }
+  table { font-size: 8pt; margin: 2px 0 6px; line-height: 1.15;
+    font-family: "DejaVu Sans Condensed", "Liberation Sans", Arial, sans-serif; }
+  th, td { padding: 0.8px 2.5px; }
+  .facts, .ns .kpi, .ns ul, .badge, .note, .verdict, footer { font-size: 8pt; }
+  .badge { padding: 0 4px; line-height: 1.1; }
+  .lead { padding: 2px 10px; margin: 4px 0 6px; }
+  .lead p { margin: 3px 0; }
+  .ns, .verdict { padding: 3px 8px; margin: 2px 0 4px; }
+  .ns .value { font-size: 13pt; }
+  .warning { padding: 3px 8px; margin: 3px 0; }
+  svg.spark { width: 14mm; height: 2.8mm; }
+  nav.toc, .running { display: none; }
   section.page { break-before: page; }
-  figure.chart, table, .ns, .warning { break-inside: avoid; }
+  section.product { break-inside: avoid; }
+  figure.chart, table, .ns, .warning, .verdict, .lead { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
-  figure.chart { margin: 3px 0 6px; }
-  table { line-height: 1.25; }
-  section.product figure.chart svg { max-height: 86mm; }
-  section.product .cols figure.chart svg { max-height: 80mm; }
+  figure.chart { margin: 2px 0 4px; }
   .cols { gap: 6mm; }
+  dl.defs dt { margin-top: 3px; break-after: avoid; }
+  dl.defs dt, dl.defs dd { font-size: 8pt; }
   a { color: inherit; text-decoration: none; }
-  .sup { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .badge, .ns, .warning { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .badge, .ns, .warning, .lead, .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
 
-/// The `@page` rule: A4 and the running head in the page margins.
+/// The `@page` rule: A4, the running head (month, `as_of`, config hash) at
+/// the top of every page, the title and the page number at the bottom.
 fn page_css(doc: &Doc) -> String {
     format!(
-        "@page {{ size: A4; margin: 15mm 12mm 14mm;\n  \
-         @top-left {{ content: {}; font: 7pt \"DejaVu Sans\", Verdana, sans-serif; color: #5f5f5f; }}\n  \
-         @top-right {{ content: {}; font: 7pt \"DejaVu Sans\", Verdana, sans-serif; color: #5f5f5f; }}\n  \
-         @bottom-right {{ content: counter(page) \" / \" counter(pages); font: 7pt \"DejaVu Sans\", Verdana, sans-serif; color: #5f5f5f; }}\n}}\n",
+        "@page {{ size: A4; margin: 12mm 10mm 11mm;\n  \
+         @bottom-left {{ content: {}; font: 8pt \"DejaVu Sans\", Verdana, sans-serif; color: #5f5f5f; }}\n  \
+         @top-right {{ content: {}; font: 8pt \"DejaVu Sans\", Verdana, sans-serif; color: #5f5f5f; }}\n  \
+         @bottom-right {{ content: counter(page) \" / \" counter(pages); font: 8pt \"DejaVu Sans\", Verdana, sans-serif; color: #5f5f5f; }}\n}}\n",
         css_string(&doc.title),
         css_string(&doc.running_head)
     )
@@ -167,10 +194,11 @@ pub fn render(doc: &Doc, charts: &[Chart]) -> String {
 fn toc(doc: &Doc) -> String {
     let mut out = format!("<nav class=\"toc\">\n<h2>{}</h2>\n<ul>\n", esc(&doc.contents_title));
     let link = |s: &Section| format!("<a href=\"#{}\">{}</a>", esc(&s.anchor), esc(&s.title));
+    let sections: Vec<&Section> = doc.sections.iter().filter(|s| !s.continued).collect();
     let mut i = 0;
-    while i < doc.sections.len() {
-        out.push_str(&format!("<li>{}", link(&doc.sections[i])));
-        let children: Vec<&Section> = doc.sections[i + 1..].iter().take_while(|s| s.level == 2).collect();
+    while i < sections.len() {
+        out.push_str(&format!("<li>{}", link(sections[i])));
+        let children: Vec<&Section> = sections[i + 1..].iter().copied().take_while(|s| s.level == 2).collect();
         if !children.is_empty() {
             out.push_str("\n<ul>\n");
             for child in &children {
@@ -193,7 +221,13 @@ struct Env<'a> {
 }
 
 fn section(doc: &Doc, s: &Section, env: &Env) -> String {
-    let mut classes = vec![if s.level == 2 { "product" } else { "part" }];
+    let mut classes = vec![if s.product {
+        "product"
+    } else if s.level == 2 {
+        "sub"
+    } else {
+        "part"
+    }];
     if s.page_break {
         classes.push("page");
     }
@@ -230,6 +264,19 @@ fn block(b: &Block, env: &Env, out: &mut String) {
         Block::NorthStar(ns) => out.push_str(&north_star(ns, env.colon)),
         Block::Table(t) => out.push_str(&table(t)),
         Block::Chart { name, alt } => out.push_str(&chart(env.svgs.get(name.as_str()).copied(), name, alt)),
+        Block::Lead(sentences) => {
+            out.push_str("<div class=\"lead\">\n");
+            for p in sentences {
+                out.push_str(&format!("<p>{}</p>\n", esc(p)));
+            }
+            out.push_str("</div>\n");
+        }
+        Block::Verdict { sign, title, text } => out.push_str(&format!(
+            "<div class=\"verdict {}\"><b>{}</b> {}</div>\n",
+            sign_class(*sign),
+            esc(title),
+            esc(text)
+        )),
         Block::Columns(columns) => {
             out.push_str("<div class=\"cols\">\n");
             for column in columns {
@@ -247,15 +294,11 @@ fn block(b: &Block, env: &Env, out: &mut String) {
 fn north_star(ns: &NorthStarBox, colon: &str) -> String {
     let code = ns.status.code();
     let mut out = format!("<div class=\"ns ns-{code}\">\n<div class=\"kpi\">{}</div>\n", esc(&ns.kpi));
-    let value_class = match ns.value.kind {
-        CellKind::Suppressed => " sup",
-        _ => "",
+    let value = match ns.value.kind {
+        CellKind::Suppressed => format!("<span class=\"value sup\">{HATCH}<span>{}</span></span>", esc(&ns.value.text)),
+        _ => format!("<span class=\"value\">{}</span>", esc(&ns.value.text)),
     };
-    out.push_str(&format!(
-        "<div><span class=\"value{value_class}\">{}</span> <span class=\"badge s-{code}\">{}</span></div>\n",
-        esc(&ns.value.text),
-        esc(&ns.status_label)
-    ));
+    out.push_str(&format!("<div>{value} <span class=\"badge s-{code}\">{}</span></div>\n", esc(&ns.status_label)));
     out.push_str("<ul>\n");
     out.push_str(&format!("<li>{}</li>\n", esc(&ns.target)));
     for (label, change) in &ns.changes {
@@ -268,23 +311,25 @@ fn north_star(ns: &NorthStarBox, colon: &str) -> String {
     out
 }
 
+fn sign_class(sign: Sign) -> &'static str {
+    match sign {
+        Sign::Positive => "v-pos",
+        Sign::Negative => "v-neg",
+        Sign::Neutral => "v-neutral",
+    }
+}
+
 fn cell_html(c: &Cell, numeric: bool) -> String {
     let text = esc(&c.text);
     let num = if numeric { " num" } else { "" };
-    match c.kind {
+    match &c.kind {
         CellKind::Text => format!("<td>{text}</td>"),
         CellKind::Number => format!("<td class=\"num\">{text}</td>"),
-        CellKind::Suppressed => format!("<td class=\"sup{num}\">{text}</td>"),
+        CellKind::Suppressed => format!("<td class=\"sup{num}\">{HATCH}<span>{text}</span></td>"),
         CellKind::Missing => format!("<td class=\"missing{num}\">{text}</td>"),
         CellKind::Status(s) => format!("<td><span class=\"badge s-{}\">{text}</span></td>", s.code()),
-        CellKind::Verdict(sign) => {
-            let class = match sign {
-                Sign::Positive => "v-pos",
-                Sign::Negative => "v-neg",
-                Sign::Neutral => "v-neutral",
-            };
-            format!("<td class=\"{class}\">{text}</td>")
-        }
+        CellKind::Verdict(sign) => format!("<td class=\"{}\">{text}</td>", sign_class(*sign)),
+        CellKind::Sparkline(values) => format!("<td>{}</td>", sparkline::svg(values)),
     }
 }
 

@@ -1,14 +1,17 @@
-//! Part 2 of the report, the impact of randomized trials: each trial's
+//! Part 3 of the report, the impact of randomized trials: each trial's
 //! planned size, the forest plot of every rate uplift (primary endpoints
-//! first) with its fixed and its always-valid interval, the rate and
-//! mean-value tables with the CUPED estimate and the effect on users beside
-//! the difference, the verdict (always-valid interval and q-value), and the
-//! allocation-ratio warnings (`srm_p < 0.001`).
+//! first) with its fixed and its always-valid interval, the primary
+//! endpoints' table apart from the exploratory one (verdict from the
+//! always-valid interval and q-value, cost only where demonstrated), the
+//! CUPED estimate and the effect on users in the detail table, the
+//! mean-value table, and the allocation-ratio warnings (`srm_p < 0.001`).
 //!
-//! Responsible for ordering, wording and verdicts. Not responsible for the
-//! statistics themselves (they arrive in `impact` rows).
+//! Responsible for ordering, wording and verdicts, and for the verdict of
+//! each product that the summary and the product pages repeat
+//! ([`verdict`]). Not responsible for the statistics themselves (they
+//! arrive in `impact` rows).
 
-use super::context::{Ctx, chart};
+use super::context::{Ctx, FULL_WIDTH, chart};
 use super::doc::{Block, Cell, CellKind, Row, RowKind, Section, Sign, Table};
 use super::i18n;
 use crate::charts::Job;
@@ -36,9 +39,16 @@ pub fn section(ctx: &Ctx, number: usize, jobs: &mut Vec<Job>) -> Section {
     for (name, forest) in forest_charts(ctx, &rates) {
         blocks.push(chart(jobs, name, forest, t.forest_title));
     }
+    let (primary, exploratory): (Vec<&ImpactRow>, Vec<&ImpactRow>) = rates.iter().partition(|r| r.primary);
+    if !primary.is_empty() {
+        blocks.push(Block::Heading(t.primary_endpoints.into()));
+        blocks.push(Block::Table(rate_table(ctx, &primary)));
+    }
+    if !exploratory.is_empty() {
+        blocks.push(Block::Heading(t.exploratory.into()));
+        blocks.push(Block::Table(rate_table(ctx, &exploratory)));
+    }
     if !rates.is_empty() {
-        blocks.push(Block::Heading(t.rate_effects.into()));
-        blocks.push(Block::Table(rate_table(ctx, &rates)));
         blocks.push(Block::Heading(t.rate_details.into()));
         blocks.push(Block::Table(detail_table(ctx, &rates)));
     }
@@ -51,7 +61,116 @@ pub fn section(ctx: &Ctx, number: usize, jobs: &mut Vec<Job>) -> Section {
         blocks.extend(srm_blocks(ctx));
     }
     blocks.extend(super::rollout::blocks(ctx, jobs));
-    Section { anchor: "impact".into(), title: format!("{number}. {}", t.impact), level: 1, page_break: true, blocks }
+    Section::part("impact", format!("{number}. {}", t.impact), true, blocks)
+}
+
+/// How an impact figure was obtained, on the Maryland Scientific Methods
+/// Scale (Sherman et al. 1997).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// A randomized trial: level 5.
+    Randomized,
+    /// A staggered roll-out (a comparison of changes): level 3.
+    Rollout,
+}
+
+impl Evidence {
+    pub fn level(self) -> u8 {
+        match self {
+            Evidence::Randomized => 5,
+            Evidence::Rollout => 3,
+        }
+    }
+}
+
+/// What a verdict finds, in the order the summary lists products: a harm
+/// first, then an effect, then a result that shows neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Finding {
+    Harm,
+    Effect,
+    Inconclusive,
+}
+
+/// A product's verdict: its trial's primary endpoint (a roll-out's overall
+/// effect would give one of [`Evidence::Rollout`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub evidence: Evidence,
+    pub finding: Finding,
+    /// Hidden by disclosure control: read as inconclusive.
+    pub masked: bool,
+    /// "Return to work, 90 d".
+    pub endpoint: String,
+    /// The trial's declared primary endpoint (else its first rate row).
+    pub primary: bool,
+    /// The estimate and its always-valid interval, when published.
+    pub effect: Option<String>,
+    /// The q-value, when published.
+    pub q: Option<f64>,
+}
+
+impl Verdict {
+    pub fn sign(&self) -> Sign {
+        match self.finding {
+            Finding::Effect => Sign::Positive,
+            Finding::Harm => Sign::Negative,
+            Finding::Inconclusive => Sign::Neutral,
+        }
+    }
+
+    /// "Effect demonstrated", "Not demonstrated", …
+    pub fn word(&self, ctx: &Ctx) -> String {
+        if self.masked {
+            return format::masked(ctx.lang).to_string();
+        }
+        finding_word(ctx, self.finding).to_string()
+    }
+
+    /// "Effect demonstrated (5)", under a head that names the level.
+    pub fn with_level(&self, ctx: &Ctx) -> String {
+        format!("{} ({})", self.word(ctx), self.evidence.level())
+    }
+}
+
+fn finding_word(ctx: &Ctx, finding: Finding) -> &'static str {
+    match finding {
+        Finding::Effect => ctx.t.positive,
+        Finding::Harm => ctx.t.negative,
+        Finding::Inconclusive => ctx.t.not_demonstrated,
+    }
+}
+
+/// The verdict on `project`'s trial: its primary rate endpoint, else its
+/// first rate row; `None` without a trial.
+pub fn verdict(ctx: &Ctx, project: &str) -> Option<Verdict> {
+    let rows = ctx.impact.get(project)?;
+    let rates = || rows.iter().filter(|r| r.metric == "rate");
+    let row = rates().find(|r| r.primary).or_else(|| rates().next())?;
+    let finding = match verdict_sign(row) {
+        Some(Sign::Positive) if !row.suppressed => Finding::Effect,
+        Some(Sign::Negative) if !row.suppressed => Finding::Harm,
+        _ => Finding::Inconclusive,
+    };
+    let effect = (!row.suppressed).then(|| effect_text(ctx, row)).flatten();
+    Some(Verdict {
+        evidence: Evidence::Randomized,
+        finding,
+        masked: row.suppressed,
+        endpoint: endpoint(ctx, row),
+        primary: row.primary,
+        effect,
+        q: row.q_value.filter(|_| !row.suppressed),
+    })
+}
+
+/// "+11.9 pp, always-valid 95% CI [0.0, 23.7]".
+fn effect_text(ctx: &Ctx, row: &ImpactRow) -> Option<String> {
+    let d = format::points(ctx.lang, row.difference?);
+    match sequential_text(ctx, row, Fmt::Points) {
+        Some(interval) => Some(format!("{d}, {} {interval}", ctx.t.always_valid_short)),
+        None => Some(d),
+    }
 }
 
 /// The rows of one metric, primary endpoints first, then in table order.
@@ -61,32 +180,26 @@ fn ordered<'a>(ctx: &Ctx<'a>, metric: &str) -> Vec<&'a ImpactRow> {
     rows
 }
 
-/// `outcome, 90 d` and whether it is primary.
+/// `Return to work, 90 d`.
 fn endpoint(ctx: &Ctx, row: &ImpactRow) -> String {
-    format!("{}, {}", row.outcome, format::days(ctx.lang, row.window_days))
+    format!("{}, {}", ctx.outcome(&row.outcome), format::days(ctx.lang, row.window_days))
 }
 
-fn tagged_endpoint(ctx: &Ctx, row: &ImpactRow) -> String {
-    let tag = if row.primary { ctx.t.primary_tag } else { ctx.t.exploratory_tag };
-    format!("{} ({tag})", endpoint(ctx, row))
-}
-
-/// Each trial's `planned_n`, and a note when one was not declared.
+/// Each trial's `planned_n` on one line, and a note when one was not declared.
 fn planned_blocks(ctx: &Ctx) -> Vec<Block> {
     let trials = &ctx.input.planned_n;
     if trials.is_empty() {
         return Vec::new();
     }
-    let rows = trials
+    let facts = trials
         .iter()
         .map(|p| {
             let size = format::count(ctx.lang, p.planned_n);
             let size = if p.declared { size } else { format!("{size} ({})", ctx.t.planned_default) };
-            Row::new(vec![Cell::text(ctx.name(&p.project_id)), Cell::number(size)])
+            (ctx.name(&p.project_id).to_string(), size)
         })
         .collect();
-    let head = vec![ctx.t.product.to_string(), ctx.t.planned_n.to_string()];
-    let mut blocks = vec![Block::Heading(ctx.t.planned_heading.into()), Block::Table(Table { head, rows })];
+    let mut blocks = vec![Block::Heading(ctx.t.planned_heading.into()), Block::Facts(facts)];
     if trials.iter().any(|p| !p.declared) {
         blocks.push(Block::Note(ctx.t.planned_note.into()));
     }
@@ -134,20 +247,6 @@ fn sequential_text(ctx: &Ctx, row: &ImpactRow, fmt: Fmt) -> Option<String> {
     Some(ctx.interval(fmt.bare(ctx.lang, lo), fmt.bare(ctx.lang, hi)))
 }
 
-/// The cells that sit beside the difference: its always-valid interval,
-/// the CUPED-adjusted difference and the effect on users, each with its
-/// interval.
-fn beside_difference(ctx: &Ctx, row: &ImpactRow, fmt: Fmt) -> [Cell; 3] {
-    let hidden = row.suppressed;
-    let cuped = with_interval(ctx, row.cuped_difference, row.cuped_ci_low, row.cuped_ci_high, fmt);
-    let cace = with_interval(ctx, row.cace, row.cace_ci_low, row.cace_ci_high, fmt);
-    [
-        ctx.masked_figure(sequential_text(ctx, row, fmt), hidden),
-        ctx.masked_figure(cuped, hidden),
-        ctx.masked_figure(cace, hidden),
-    ]
-}
-
 fn forest_rows(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<ForestRow> {
     rates
         .iter()
@@ -159,7 +258,7 @@ fn forest_rows(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<ForestRow> {
             };
             let sequential = estimate.and(r.seq_ci_low.zip(r.seq_ci_high));
             let value_text = if r.suppressed {
-                ctx.t.masked.to_string()
+                format::masked(ctx.lang).to_string()
             } else {
                 difference_text(ctx, r).unwrap_or_else(|| ctx.t.not_estimable.into())
             };
@@ -206,7 +305,7 @@ fn forest_charts(ctx: &Ctx, rates: &[&ImpactRow]) -> Vec<(String, Forest)> {
                 fixed_legend: ctx.t.fixed_interval.into(),
                 sequential_legend: ctx.t.always_valid_interval.into(),
                 x_label: ctx.t.forest_axis.into(),
-                width: super::summary::FULL_WIDTH,
+                width: FULL_WIDTH,
             };
             let name = if i == 0 { "impact_forest".to_string() } else { format!("impact_forest_{}", i + 1) };
             (name, forest)
@@ -229,8 +328,8 @@ fn verdict_sign(row: &ImpactRow) -> Option<Sign> {
     })
 }
 
-/// A row's verdict as the report and the public pages give it.
-pub struct Verdict {
+/// A row's verdict as the impact tables and the public pages give it.
+pub struct RowVerdict {
     /// `positive`, `negative`, `not_demonstrated` or `not_estimable`.
     pub code: &'static str,
     pub label: &'static str,
@@ -238,19 +337,19 @@ pub struct Verdict {
 }
 
 /// The verdict of a published row (a suppressed row has none to give).
-pub fn verdict_of(ctx: &Ctx, row: &ImpactRow) -> Verdict {
+pub fn verdict_of(ctx: &Ctx, row: &ImpactRow) -> RowVerdict {
     let (code, label) = match verdict_sign(row) {
-        Some(Sign::Positive) => ("positive", ctx.t.positive),
-        Some(Sign::Negative) => ("negative", ctx.t.negative),
-        Some(Sign::Neutral) => ("not_demonstrated", ctx.t.not_demonstrated),
+        Some(Sign::Positive) => ("positive", finding_word(ctx, Finding::Effect)),
+        Some(Sign::Negative) => ("negative", finding_word(ctx, Finding::Harm)),
+        Some(Sign::Neutral) => ("not_demonstrated", finding_word(ctx, Finding::Inconclusive)),
         None => ("not_estimable", ctx.t.not_estimable),
     };
-    Verdict { code, label, sign: verdict_sign(row).unwrap_or(Sign::Neutral) }
+    RowVerdict { code, label, sign: verdict_sign(row).unwrap_or(Sign::Neutral) }
 }
 
-fn verdict(ctx: &Ctx, row: &ImpactRow) -> Cell {
+fn verdict_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
     if row.suppressed {
-        return Cell::suppressed(ctx.t.masked);
+        return Cell::suppressed(format::masked(ctx.lang));
     }
     let v = verdict_of(ctx, row);
     Cell { text: v.label.into(), kind: CellKind::Verdict(v.sign) }
@@ -260,8 +359,10 @@ fn verdict(ctx: &Ctx, row: &ImpactRow) -> Cell {
 fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
     let arm = |n: Option<u64>| n.map_or_else(|| ctx.mark.clone(), |n| format::count(ctx.lang, n));
     match (row.n_treatment, row.n_control) {
-        (Some(t), Some(c)) => Cell::number(format!("{} / {}", format::count(ctx.lang, t), format::count(ctx.lang, c))),
-        (t, c) if row.suppressed => Cell::suppressed(&format!("{} / {}", arm(t), arm(c))),
+        (Some(t), Some(c)) => {
+            Cell::number(format!("{}\u{A0}/\u{A0}{}", format::count(ctx.lang, t), format::count(ctx.lang, c)))
+        }
+        (t, c) if row.suppressed => Cell::suppressed(&format!("{}\u{A0}/\u{A0}{}", arm(t), arm(c))),
         _ => Cell::missing(),
     }
 }
@@ -270,7 +371,7 @@ fn arms_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
 fn cost_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
     let euros = |v| format::euros(ctx.lang, v);
     if row.suppressed {
-        return Cell::suppressed(ctx.t.masked);
+        return Cell::suppressed(format::masked(ctx.lang));
     }
     if verdict_sign(row) != Some(Sign::Positive) {
         return Cell::missing();
@@ -283,52 +384,55 @@ fn cost_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
 }
 
 fn q_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
-    ctx.figure(row.q_value, row.suppressed, |q| format::p_value(ctx.lang, q))
+    ctx.estimate(row.q_value.map(|q| format::p_value(ctx.lang, q)), row.suppressed)
 }
 
+/// "Product · Return to work, 90 d", the first cell of every impact table.
+fn label_cell(ctx: &Ctx, row: &ImpactRow) -> Cell {
+    Cell::text(format!("{} · {}", ctx.name(&row.project_id), endpoint(ctx, row)))
+}
+
+fn kind(row: &ImpactRow) -> RowKind {
+    if row.primary { RowKind::Normal } else { RowKind::Muted }
+}
+
+/// `42.1% / 30.2%`: the arms' rates (or means) side by side.
+fn arms_values(ctx: &Ctx, row: &ImpactRow, fmt: impl Fn(f64) -> String) -> Cell {
+    let values = row.treatment.zip(row.control).map(|(t, c)| format!("{}\u{A0}/\u{A0}{}", fmt(t), fmt(c)));
+    ctx.text_figure(values, row.suppressed)
+}
+
+/// The rate rows: the arms, the difference, its always-valid interval, q,
+/// the verdict and, where the effect is demonstrated, its cost.
 fn rate_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
     let t = ctx.t;
-    let head = [
-        t.product,
-        t.endpoint,
-        t.n_arms,
-        t.treatment,
-        t.control,
-        t.difference,
-        t.always_valid,
-        t.cuped,
-        t.effect_on_users,
-        t.q,
-        t.verdict,
-        t.cost_per_outcome,
-    ];
+    let head = [t.endpoint, t.n_arms, t.rates_arms, t.difference, t.always_valid, t.q, t.verdict, t.cost_per_outcome];
     let pct = |v| format::percent(ctx.lang, v);
     let rows = rates
         .iter()
         .map(|r| {
-            let hidden = r.suppressed;
-            let mut cells = vec![
-                Cell::text(ctx.name(&r.project_id)),
-                Cell::text(tagged_endpoint(ctx, r)),
+            let cells = vec![
+                label_cell(ctx, r),
                 arms_cell(ctx, r),
-                ctx.figure(r.treatment, hidden, pct),
-                ctx.figure(r.control, hidden, pct),
-                ctx.masked_figure(difference_text(ctx, r), hidden),
+                arms_values(ctx, r, pct),
+                ctx.estimate(difference_text(ctx, r), r.suppressed),
+                ctx.estimate(sequential_text(ctx, r, Fmt::Points), r.suppressed),
+                q_cell(ctx, r),
+                verdict_cell(ctx, r),
+                cost_cell(ctx, r),
             ];
-            cells.extend(beside_difference(ctx, r, Fmt::Points));
-            cells.extend([q_cell(ctx, r), verdict(ctx, r), cost_cell(ctx, r)]);
-            Row::with_kind(cells, if r.primary { RowKind::Normal } else { RowKind::Muted })
+            Row::with_kind(cells, kind(r))
         })
         .collect();
     Table { head: head.map(String::from).to_vec(), rows }
 }
 
-/// What the rate table leaves out: the relative effect, the fixed p-value,
-/// the take-up behind the effect on users, the variance CUPED removed and
-/// the detectable effect.
+/// What the rate tables leave out: the CUPED-adjusted difference and the
+/// variance it removed, the effect on users and the take-up behind it, the
+/// relative effect, the fixed p-value and the detectable effect.
 fn detail_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
     let t = ctx.t;
-    let head = [t.product, t.endpoint, t.relative, t.p, t.takeup, t.variance_reduction, t.mde];
+    let head = [t.endpoint, t.cuped, t.variance_reduction, t.effect_on_users, t.takeup, t.relative, t.p, t.mde];
     let pct = |v| format::percent(ctx.lang, v);
     let bare = |v: f64| format::number(ctx.lang, v * 100.0, 1);
     let rows = rates
@@ -341,20 +445,21 @@ fn detail_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
                 }
                 _ => format::percent_signed(ctx.lang, u),
             });
-            let takeup = r.takeup_treatment.zip(r.takeup_control).map(|(ut, uc)| format!("{} / {}", pct(ut), pct(uc)));
+            let takeup =
+                r.takeup_treatment.zip(r.takeup_control).map(|(ut, uc)| format!("{}\u{A0}/\u{A0}{}", pct(ut), pct(uc)));
+            let cuped = with_interval(ctx, r.cuped_difference, r.cuped_ci_low, r.cuped_ci_high, Fmt::Points);
+            let cace = with_interval(ctx, r.cace, r.cace_ci_low, r.cace_ci_high, Fmt::Points);
             let cells = vec![
-                Cell::text(ctx.name(&r.project_id)),
-                Cell::text(tagged_endpoint(ctx, r)),
-                ctx.masked_figure(relative, hidden),
-                ctx.masked_figure(r.p_value.map(|p| format::p_value(ctx.lang, p)), hidden),
-                ctx.masked_figure(takeup, hidden),
-                ctx.figure(r.variance_reduction, hidden, pct),
-                ctx.masked_figure(
-                    r.mde.map(|m| format::points(ctx.lang, m).trim_start_matches('+').to_string()),
-                    hidden,
-                ),
+                label_cell(ctx, r),
+                ctx.estimate(cuped, hidden),
+                ctx.estimate(r.variance_reduction.map(pct), hidden),
+                ctx.estimate(cace, hidden),
+                ctx.estimate(takeup, hidden),
+                ctx.estimate(relative, hidden),
+                ctx.estimate(r.p_value.map(|p| format::p_value(ctx.lang, p)), hidden),
+                ctx.estimate(r.mde.map(|m| format::points(ctx.lang, m).trim_start_matches('+').to_string()), hidden),
             ];
-            Row::with_kind(cells, if r.primary { RowKind::Normal } else { RowKind::Muted })
+            Row::with_kind(cells, kind(r))
         })
         .collect();
     Table { head: head.map(String::from).to_vec(), rows }
@@ -362,56 +467,45 @@ fn detail_table(ctx: &Ctx, rates: &[&ImpactRow]) -> Table {
 
 fn mean_table(ctx: &Ctx, means: &[&ImpactRow]) -> Table {
     let t = ctx.t;
-    let head = [
-        t.product,
-        t.endpoint,
-        t.n_arms,
-        t.treatment,
-        t.control,
-        t.difference,
-        t.always_valid,
-        t.cuped,
-        t.effect_on_users,
-        t.p,
-        t.q,
-        t.verdict,
-    ];
+    let head = [t.endpoint, t.n_arms, t.means_arms, t.difference, t.always_valid, t.p, t.q, t.verdict];
     let num = |v| format::number(ctx.lang, v, 1);
     let rows = means
         .iter()
         .map(|r| {
             let hidden = r.suppressed;
             let diff = with_interval(ctx, r.difference, r.ci_low, r.ci_high, Fmt::Number);
-            let mut cells = vec![
-                Cell::text(ctx.name(&r.project_id)),
-                Cell::text(tagged_endpoint(ctx, r)),
+            let cells = vec![
+                label_cell(ctx, r),
                 arms_cell(ctx, r),
-                ctx.figure(r.treatment, hidden, num),
-                ctx.figure(r.control, hidden, num),
-                ctx.masked_figure(diff, hidden),
-            ];
-            cells.extend(beside_difference(ctx, r, Fmt::Number));
-            cells.extend([
-                ctx.figure(r.p_value, hidden, |p| format::p_value(ctx.lang, p)),
+                arms_values(ctx, r, num),
+                ctx.estimate(diff, hidden),
+                ctx.estimate(sequential_text(ctx, r, Fmt::Number), hidden),
+                ctx.estimate(r.p_value.map(|p| format::p_value(ctx.lang, p)), hidden),
                 q_cell(ctx, r),
-                verdict(ctx, r),
-            ]);
-            Row::new(cells)
+                verdict_cell(ctx, r),
+            ];
+            Row::with_kind(cells, kind(r))
         })
         .collect();
     Table { head: head.map(String::from).to_vec(), rows }
 }
 
-/// One warning per product and window whose arm sizes fail the ratio check.
-fn srm_blocks(ctx: &Ctx) -> Vec<Block> {
+/// The rows whose arm sizes fail the ratio check, one per product and window.
+pub fn srm_flags<'a>(ctx: &Ctx<'a>) -> Vec<&'a ImpactRow> {
     let mut seen = std::collections::BTreeSet::new();
-    let warnings: Vec<Block> = ctx
-        .input
+    ctx.input
         .tables
         .impact
         .iter()
         .filter(|r| r.srm_p.is_some_and(|p| p < SRM_ALPHA))
         .filter(|r| seen.insert((r.project_id.as_str(), r.window_days)))
+        .collect()
+}
+
+/// One warning per product and window whose arm sizes fail the ratio check.
+fn srm_blocks(ctx: &Ctx) -> Vec<Block> {
+    let warnings: Vec<Block> = srm_flags(ctx)
+        .into_iter()
         .map(|r| {
             let count = |n: Option<u64>| n.map_or_else(|| ctx.mark.clone(), |n| format::count(ctx.lang, n));
             let p = format::p_clause(ctx.lang, r.srm_p.unwrap_or(0.0));
@@ -457,6 +551,22 @@ mod tests {
         assert_eq!(verdict_sign(&ImpactRow::default()), None);
     }
 
+    /// SPEC section 6: a hidden interval is not a count, so it reads "masked".
+    #[test]
+    fn a_hidden_estimate_reads_masked_and_a_hidden_rate_less_than_k() {
+        let tables = fixture::tables();
+        let input = fixture::report_input(&tables, Lang::En);
+        let ctx = Ctx::new(&input);
+        let hidden: Vec<&ImpactRow> = tables.impact.iter().filter(|r| r.suppressed && r.metric == "rate").collect();
+        assert!(!hidden.is_empty());
+        let table = rate_table(&ctx, &hidden);
+        let texts: Vec<&str> = table.rows[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts[2], "<\u{A0}10", "the arms' rates: {texts:?}");
+        for (i, head) in [(3, "difference"), (4, "always-valid"), (5, "q"), (6, "verdict"), (7, "cost")] {
+            assert_eq!(texts[i], "masked", "{head}: {texts:?}");
+        }
+    }
+
     #[test]
     fn cost_only_where_demonstrated_and_planned_n_noted() {
         let tables = fixture::tables();
@@ -468,8 +578,8 @@ mod tests {
         let hidden = ImpactRow { q_value: Some(0.2), ..shown };
         assert_eq!(cost_cell(&ctx, &hidden).kind, CellKind::Missing);
         let blocks = planned_blocks(&ctx);
-        let Some(Block::Table(table)) = blocks.get(1) else { panic!("{blocks:?}") };
-        let sizes: Vec<&str> = table.rows.iter().map(|r| r.cells[1].text.as_str()).collect();
+        let Some(Block::Facts(facts)) = blocks.get(1) else { panic!("{blocks:?}") };
+        let sizes: Vec<&str> = facts.iter().map(|f| f.1.as_str()).collect();
         assert!(sizes.contains(&"2,000") && sizes.contains(&"5,000 (not declared: the default)"), "{sizes:?}");
         assert!(matches!(blocks.last(), Some(Block::Note(n)) if n.contains("planned_n")));
     }

@@ -43,7 +43,7 @@ pub fn render(doc: &Doc) -> String {
 
 fn toc(doc: &Doc) -> String {
     let mut out = format!("## {}\n\n", esc(&doc.contents_title));
-    for s in &doc.sections {
+    for s in doc.sections.iter().filter(|s| !s.continued) {
         let indent = if s.level == 2 { "    " } else { "" };
         out.push_str(&format!("{indent}- [{}](#{})\n", esc(&s.title), s.anchor));
     }
@@ -82,6 +82,12 @@ fn block(b: &Block, colon: &str, out: &mut String) {
                 block(b, colon, out);
             }
         }
+        Block::Lead(sentences) => {
+            for p in sentences {
+                out.push_str(&format!("{}\n\n", esc(p)));
+            }
+        }
+        Block::Verdict { title, text, .. } => out.push_str(&format!("**{}** {}\n\n", esc(title), esc(text))),
     }
 }
 

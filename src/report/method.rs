@@ -1,8 +1,10 @@
-//! Part 5 of the report, the method: each definition in a few lines, the
-//! disclosure rules with this run's `k` and what they cost, the limits (observed rates are not
-//! causal, unadjusted p-values and the monthly re-reading, the verdict that
-//! follows the interval, unprotected cumulative differences), and what
-//! identifies the run.
+//! Part 7 of the report, the method: each definition in a few lines (the
+//! always-valid interval of the monthly reading, q-values, CUPED, the
+//! effect on users, the evidence levels and which survival curve is better
+//! among them), the disclosure rules with this run's `k` and what they cost,
+//! the limits (observed rates are not causal, the assumption behind the
+//! effect on users, parallel trends, unprotected cumulative differences,
+//! revisions), which products get a page, and what identifies the run.
 //!
 //! Responsible for that text; the wording itself lives in `i18n`.
 
@@ -30,11 +32,10 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
         (ctx.t.config.to_string(), format!("sha256 {}", ctx.input.config_sha256)),
         ("min_cell".to_string(), k.to_string()),
     ];
-    Section {
-        anchor: "method".into(),
-        title: format!("{number}. {}", ctx.t.method),
-        level: 1,
-        page_break: true,
-        blocks: vec![Block::Definitions(items), Block::Facts(run)],
-    }
+    Section::part(
+        "method",
+        format!("{number}. {}", ctx.t.method),
+        true,
+        vec![Block::Definitions(items), Block::Facts(run)],
+    )
 }

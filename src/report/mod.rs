@@ -1,11 +1,13 @@
 //! The steering committee report (SPEC section 7): one self-contained
 //! `report.html` (charts inline as SVG, CSS inline, no network request, an
-//! A4 print stylesheet with each product on its own page) and the same
-//! content as `report.md` linking the PNG charts.
+//! A4 print stylesheet with each product page on its own page) and the
+//! same content as `report.md` linking the PNG charts.
 //!
 //! Responsible for turning a [`ReportInput`] into bytes: the section
-//! builders (`summary`, `impact`, `product`, `quality`, `method`) word the
-//! content once as a [`doc::Doc`], which `html` and `markdown` serialise.
+//! builders (`summary`, `portfolio`, `impact`, `product`, `revisions`,
+//! `quality`, `method`, in the report's order: decisions first, detail
+//! after) word the content once as a [`doc::Doc`], which `html` and
+//! `markdown` serialise.
 //! Not responsible for computing figures, applying disclosure control or
 //! writing files: the input arrives suppressed, and `output/` writes what
 //! [`render`] returns. Output is byte-deterministic: no clock, no hash-map
@@ -19,6 +21,7 @@ pub mod impact;
 pub mod markdown;
 pub mod method;
 pub mod model;
+pub mod portfolio;
 pub mod product;
 pub mod public;
 pub mod quality;
@@ -30,7 +33,7 @@ pub mod summary;
 pub(crate) mod fixture;
 
 pub use crate::format::Lang;
-pub use model::{Direction, IdCoverage, NorthStar, NorthStarStatus, ProjectInfo, ReportInput};
+pub use model::{CatalogReject, Direction, IdCoverage, NorthStar, NorthStarStatus, ProjectInfo, ReportInput};
 
 use crate::charts::{self, Chart, Job};
 use crate::format;
@@ -58,11 +61,12 @@ pub fn render(input: &ReportInput) -> Rendered {
 /// The document, with the charts it refers to queued onto `jobs`.
 pub fn build(input: &ReportInput, jobs: &mut Vec<Job>) -> Doc {
     let ctx = Ctx::new(input);
-    let mut sections = vec![summary::section(&ctx, 1, jobs), impact::section(&ctx, 2, jobs)];
-    sections.extend(product::sections(&ctx, 3, jobs));
-    sections.push(revisions::section(&ctx, 4));
-    sections.push(quality::section(&ctx, 5));
-    sections.push(method::section(&ctx, 6));
+    let mut sections =
+        vec![summary::section(&ctx, 1), portfolio::section(&ctx, 2, jobs), impact::section(&ctx, 3, jobs)];
+    sections.extend(product::sections(&ctx, 4, jobs));
+    sections.push(revisions::section(&ctx, 5));
+    sections.push(quality::section(&ctx, 6));
+    sections.push(method::section(&ctx, 7));
     Doc {
         lang: input.lang.code(),
         title: input.title.clone(),
@@ -115,17 +119,56 @@ mod tests {
     }
 
     #[test]
-    fn has_one_page_per_product_and_a_table_of_contents() {
+    fn product_pages_only_where_there_is_something_to_say() {
         let tables = fixture::tables();
         let input = fixture::report_input(&tables, Lang::Fr);
         let out = render(&input);
-        assert_eq!(out.html.matches("<section id=\"p-").count(), input.projects.len());
-        assert_eq!(out.html.matches("class=\"product page\"").count(), input.projects.len());
+        let ctx = Ctx::new(&input);
+        let appendix = &out.html[out.html.find("<section id=\"other-products\"").expect("the appendix")..];
+        let appendix = &appendix[..appendix.find("</section>").unwrap()];
         for p in &input.projects {
-            assert!(out.html.contains(&format!("<a href=\"#p-{}\">", p.id)), "{} missing from the contents", p.id);
+            let page = out.html.contains(&format!("<section id=\"p-{}\" class=\"product page\">", ctx.stem(&p.id)));
+            assert_eq!(page, product::has_page(&ctx, p), "{}", p.id);
+            assert_eq!(appendix.contains(&html::esc(&p.name)), !page, "{} is on a page or in the appendix", p.id);
         }
-        for anchor in ["summary", "impact", "products", "quality", "method"] {
-            assert!(out.html.contains(&format!("<section id=\"{anchor}\"")));
+        // Both trials and the product with a recent outage have a page; the
+        // one without usage and the one on track without a trial do not.
+        assert_eq!(out.html.matches("class=\"product page\"").count(), 3);
+        for anchor in ["summary", "portfolio", "impact", "products", "revisions", "quality", "method"] {
+            assert!(out.html.contains(&format!("<section id=\"{anchor}\"")), "{anchor}");
+        }
+    }
+
+    #[test]
+    fn the_summary_comes_first_with_sentences_rows_and_thresholds() {
+        let out = rendered(Lang::Fr);
+        let main = &out.html[out.html.find("<main>").unwrap()..];
+        assert!(main.starts_with("<main>\n<section id=\"summary\""), "no contents page before the summary");
+        let summary = &main[..main.find("</section>").unwrap()];
+        assert!(summary.contains("<div class=\"lead\">") && summary.contains("En octobre 2026, "));
+        assert!(summary.contains("essais randomisés sont lus ce mois-ci"));
+        assert!(summary.contains("Catalogue des produits\u{A0}: 1\u{A0}ligne rejetée"), "the rejected catalog row");
+        assert!(summary.contains("12\u{A0}lignes d’usage écartées"));
+        assert!(summary.contains("à partir de 80\u{202F}% de la cible") && summary.contains("jusqu’à 125\u{202F}%"));
+        assert_eq!(summary.matches("<tr>").count(), 1 + 5, "a head and one row per product");
+        assert!(summary.contains("<svg class=\"spark\""), "a sparkline of active users");
+        assert!(summary.contains("(5)</td>"), "the verdict carries its evidence level");
+    }
+
+    #[test]
+    fn words_a_committee_reads() {
+        for lang in [Lang::Fr, Lang::En] {
+            let out = rendered(lang);
+            for code in ["«\u{A0}employment\u{A0}»", "“employment”", "Étoiles du nord", "Utilisateurs revenus"] {
+                assert!(!out.html.contains(code) && !out.markdown.contains(code), "{code}");
+            }
+            assert!(out.html.contains(lang.pick("Retour à l’emploi", "Return to work")), "the outcome's label");
+            for sign in [" -", "[-", "(-"] {
+                let hyphen = |t: &str| {
+                    t.match_indices(sign).any(|(i, _)| t[i + sign.len()..].starts_with(|c: char| c.is_ascii_digit()))
+                };
+                assert!(!hyphen(&out.markdown), "{sign}: negative numbers take U+2212");
+            }
         }
     }
 
@@ -173,11 +216,25 @@ mod tests {
     #[test]
     fn suppressed_values_read_less_than_k_never_zero_or_blank() {
         let out = rendered(Lang::Fr);
-        assert!(out.html.contains("<td class=\"sup num\">&lt; 10</td>"));
-        assert!(out.markdown.contains("| < 10 |"));
+        assert!(out.html.contains("<td class=\"sup num\"><svg class=\"hatch\""), "hatched by a vector drawing");
+        assert!(out.html.contains("<span>&lt;\u{A0}10</span></td>"), "a no-break space keeps < with 10");
+        assert!(!out.html.contains("gradient"), "a CSS gradient prints as a bitmap");
+        assert!(out.markdown.contains("| <\u{A0}10 |"));
         assert!(!out.html.contains("<td></td>") && !out.html.contains("<td class=\"num\"></td>"));
-        let heatmap = out.charts.iter().find(|c| c.name == "p_mes-aides_retention").expect("heatmap");
-        assert!(heatmap.svg.contains("&lt; 10"));
+    }
+
+    #[test]
+    fn a_chart_that_cannot_say_anything_is_left_out() {
+        let out = rendered(Lang::En);
+        // The young product's every retention cell is hidden: no heatmap, a note.
+        let page = &out.html[out.html.find("<section id=\"p-mes-aides\"").unwrap()..];
+        let page = &page[..page.find("</section>").unwrap()];
+        assert!(!out.charts.iter().any(|c| c.name == "p_mes-aides_retention"));
+        assert!(page.contains(i18n::labels(Lang::En).no_retention));
+        for chart in &out.charts {
+            let points = chart.svg.matches("<circle").count();
+            assert!(!chart.name.ends_with("_mau") || points >= 2 * 2, "{}: a trend of one point", chart.name);
+        }
     }
 
     /// SPEC 6: a hidden median or interval is not a count: "masked", never
@@ -186,7 +243,12 @@ mod tests {
     fn a_hidden_median_or_interval_reads_masked() {
         use crate::tables::Table;
         let mut tables = fixture::tables();
-        let arm = tables.survival_summary.iter_mut().find(|s| s.median.is_some()).expect("a median");
+        let trials: Vec<String> = tables.impact.iter().map(|r| r.project_id.clone()).collect();
+        let arm = tables
+            .survival_summary
+            .iter_mut()
+            .find(|s| s.median.is_some() && s.arm != "all" && trials.contains(&s.project_id));
+        let arm = arm.expect("a median of a trial's product (it has a page)");
         (arm.n, arm.events, arm.median, arm.median_ci_low, arm.median_ci_high) = (None, None, None, None, None);
         arm.suppressed = true;
         let project = arm.project_id.clone();
@@ -196,7 +258,7 @@ mod tests {
         row.suppressed = true;
         let n_treatment = row.n_treatment.expect("an arm size");
         for (lang, masked) in [(Lang::En, "masked"), (Lang::Fr, "masqué")] {
-            let md = render(&fixture::report_input(&tables, lang)).markdown;
+            let md = render(&fixture::report_input(&tables, lang)).markdown.replace('\u{A0}', " ");
             let page = &md[md.find(&format!("id=\"p-{project}\"")).expect("the product page")..];
             let median_row = page.lines().find(|l| l.contains(&format!("| {masked} |"))).expect("a masked median");
             assert!(median_row.contains("< 10"), "the arm's counts read < k: {median_row}");
@@ -224,7 +286,8 @@ mod tests {
     #[test]
     fn product_without_usage_says_so_and_has_no_chart() {
         let out = rendered(Lang::En);
-        assert!(out.html.contains("No usage data."));
+        let appendix = &out.html[out.html.find("<section id=\"other-products\"").unwrap()..];
+        assert!(appendix.contains("<td>Diagoriente</td><td>Investigation</td><td>No usage data</td>"));
         assert!(!out.charts.iter().any(|c| c.name.starts_with("p_diagoriente")));
     }
 
@@ -248,10 +311,22 @@ mod tests {
     #[test]
     fn impact_leads_with_primary_and_flags_the_ratio_check() {
         let out = rendered(Lang::En);
-        let table = &out.html[out.html.find("Effects on rates").expect("rate table")..];
-        let primary = table.find("(primary)").expect("a primary row");
-        assert!(table.find("(exploratory)").is_some_and(|e| e > primary));
+        let impact = &out.html[out.html.find("<section id=\"impact\"").unwrap()..];
+        let primary = impact.find("<h3>Primary endpoints</h3>").expect("the primary table");
+        assert!(impact.find("<h3>Exploratory analyses</h3>").is_some_and(|e| e > primary));
         assert!(out.html.contains("in control (p\u{A0}&lt;\u{A0}0.001)"));
-        assert!(out.html.contains("Positive effect"));
+        assert!(out.html.contains("Effect demonstrated"));
+    }
+
+    #[test]
+    fn a_product_page_gives_its_verdict_and_which_curve_is_better() {
+        let out = rendered(Lang::En);
+        let page = &out.html[out.html.find("<section id=\"p-competences-validees\"").unwrap()..];
+        let page = &page[..page.find("</section>").unwrap()];
+        assert!(page.contains("<div class=\"verdict"), "the trial's verdict");
+        assert!(page.contains("randomized trial, evidence level 5"));
+        assert!(page.contains("Return to work, 90\u{A0}d (primary endpoint)"));
+        let reading = ["The treatment curve falls faster", "The control curve falls faster", "cannot be told apart"];
+        assert!(reading.iter().any(|r| page.contains(r)), "the survival curves are read");
     }
 }

@@ -5,10 +5,10 @@
 //! computation, no formatting. Dates are local day numbers (days since
 //! 1970-01-01); a month is the day number of its 1st.
 
-pub use crate::config::PlannedN;
+pub use crate::config::{Labels, PlannedN};
 use crate::format::Lang;
 use crate::revisions::PreviousRun;
-pub use crate::tables::{Direction, IdCoverage, NorthStar, NorthStarStatus};
+pub use crate::tables::{CatalogReject, Direction, IdCoverage, NorthStar, NorthStarStatus};
 use crate::tables::{Reconciliation, Tables};
 
 /// One product of the catalog (an accepted row of `projects`).
@@ -65,4 +65,8 @@ pub struct ReportInput<'a> {
     pub planned_n: Vec<PlannedN>,
     /// The earlier run this one was compared with (SPEC section 8).
     pub previous: Option<PreviousRun>,
+    /// Words for outcome and event codes (`[labels]`).
+    pub labels: Labels,
+    /// Rejected rows of the catalog: each product the report cannot show.
+    pub catalog_rejects: Vec<CatalogReject>,
 }

@@ -1,4 +1,4 @@
-//! Part 4 of the report, data quality: the reconciliation of every input
+//! Part 6 of the report, data quality: the reconciliation of every input
 //! file (read = accepted + rejected + duplicate + after cut-off), the top
 //! rejection reasons, the share of each input's user ids found in `users`
 //! and `outcomes` (shares only, as disclosure control left them), and the
@@ -33,7 +33,7 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
     blocks.push(Block::Heading(t.outages.into()));
     blocks.push(Block::Para(t.outages_intro.into()));
     blocks.push(outages_block(ctx));
-    Section { anchor: "quality".into(), title: format!("{number}. {}", t.quality), level: 1, page_break: true, blocks }
+    Section::part("quality", format!("{number}. {}", t.quality), true, blocks)
 }
 
 fn counts_row(ctx: &Ctx, input: String, file: Option<String>, r: &Reconciliation, kind: RowKind) -> Row {
@@ -112,10 +112,10 @@ fn coverage_table(ctx: &Ctx) -> Table {
 }
 
 fn outages_block(ctx: &Ctx) -> Block {
-    if ctx.input.outages.is_empty() {
+    if ctx.outages.is_empty() {
         return Block::Para(ctx.t.no_outages.into());
     }
-    let mut outages = ctx.input.outages.clone();
+    let mut outages = ctx.outages.clone();
     outages.sort();
     let rows = outages
         .iter()

@@ -35,7 +35,8 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
             blocks
         }
     };
-    Section { anchor: "revisions".into(), title: format!("{number}. {}", w.title), level: 1, page_break: true, blocks }
+    // Short when nothing changed: it follows the product pages on their page.
+    Section::part("revisions", format!("{number}. {}", w.title), false, blocks)
 }
 
 fn counts_table(ctx: &Ctx) -> Table {

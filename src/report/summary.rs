@@ -1,133 +1,36 @@
-//! Part 1 of the report, the portfolio summary: the portfolio's key
-//! figures, its users and outcome rate over 13 months, the north star
-//! statuses, and the products by origin and phase.
+//! Part 1 of the report, the summary page (SPEC section 7.1): three to five
+//! generated sentences (north-star statuses, the trials' verdicts, the
+//! alerts), then one row per product — its north star against target with
+//! status and change, a 13-month sparkline of active users, its verdict
+//! with the evidence level — sorted by what needs a decision, and the
+//! status thresholds under the table.
 //!
-//! Responsible for choosing and wording that content. Not responsible for
-//! drawing (charts) or markup (renderers).
+//! Responsible for that page and for the order in which products appear
+//! ([`decision_order`]), which the product pages follow. Not responsible
+//! for the verdicts themselves (`impact`) or markup (renderers).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
 
-use super::context::{Ctx, chart};
-use super::doc::{Block, Cell, CellKind, Row, RowKind, Section, Table};
+use super::context::{Ctx, TREND_MONTHS};
+use super::doc::{Block, Cell, CellKind, Row, Section, Table};
 use super::i18n;
-use super::model::NorthStarStatus;
-use crate::charts::frame::Mark;
-use crate::charts::trend::{Trend, TrendSeries};
-use crate::charts::{Job, palette};
+use super::impact::{self, Finding, Verdict};
+use super::model::{Direction, NorthStar, NorthStarStatus, ProjectInfo};
+use crate::charts::sparkline;
 use crate::format;
 use crate::format::Lang;
 use crate::registry::Kpi;
-use crate::tables::PORTFOLIO;
 use crate::tz;
 
-/// Width of a chart that spans the page, in chart units.
-pub const FULL_WIDTH: u32 = 1000;
-/// Width of a chart that sits in a half-page column.
-pub const HALF_WIDTH: u32 = 640;
-/// The months a trend shows.
-pub const TREND_MONTHS: i32 = 13;
+/// How many months back an outage still counts as an alert: the reporting
+/// month and the two before (older ones stay in the data-quality section).
+pub const RECENT_MONTHS: i32 = 3;
 
-const KEY_KPIS: [Kpi; 4] = [Kpi::ActiveUsers, Kpi::NewUsers, Kpi::CumulativeUsers, Kpi::Events];
-
-pub fn section(ctx: &Ctx, number: usize, jobs: &mut Vec<Job>) -> Section {
+pub fn section(ctx: &Ctx, number: usize) -> Section {
     let t = ctx.t;
-    let mut blocks =
-        vec![Block::Heading(t.key_figures.to_string()), Block::Table(kpi_table(ctx, PORTFOLIO, &KEY_KPIS))];
-    let users = users_trend(ctx, PORTFOLIO, t.users_chart.into(), Some(t.users_chart_sub.into()), FULL_WIDTH);
-    blocks.push(chart(jobs, "portfolio_users".into(), users, t.users_chart));
-    match outcome_trend(ctx) {
-        Some(trend) => {
-            let alt = trend.title.clone();
-            blocks.push(chart(jobs, "portfolio_outcome_rate".into(), trend, &alt));
-        }
-        None => blocks.push(Block::Note(t.no_outcome_chart.to_string())),
-    }
-    blocks.push(Block::Heading(t.statuses.to_string()));
-    blocks.push(Block::Table(status_table(ctx)));
-    blocks.push(Block::Heading(t.origin_phase.to_string()));
-    blocks.push(Block::Table(origin_phase_table(ctx)));
-    blocks.push(Block::Heading(t.portfolio_table.to_string()));
-    blocks.push(Block::Table(products_table(ctx)));
-    Section { anchor: "summary".into(), title: format!("{number}. {}", t.summary), level: 1, page_break: false, blocks }
-}
-
-/// KPIs of one product (or the portfolio) for the month, the month before
-/// and the same month a year before.
-pub fn kpi_table(ctx: &Ctx, project: &str, kpis: &[Kpi]) -> Table {
-    let months = [ctx.input.month, tz::add_months(ctx.input.month, -1), tz::add_months(ctx.input.month, -12)];
-    let mut head = vec![ctx.t.indicator.to_string()];
-    head.extend(months.iter().map(|&m| format::month(ctx.lang, m)));
-    let rows = kpis
-        .iter()
-        .map(|kpi| {
-            let mut cells = vec![Cell::text(i18n::kpi_name(ctx.lang, *kpi))];
-            cells.extend(months.iter().map(|&m| ctx.kpi_cell(project, *kpi, m)));
-            Row::new(cells)
-        })
-        .collect();
-    Table { head, rows }
-}
-
-/// Monthly active and new users of `project` over the last 13 months.
-pub fn users_trend(ctx: &Ctx, project: &str, title: String, subtitle: Option<String>, width: u32) -> Trend {
-    let months = ctx.trend_months(project, TREND_MONTHS);
-    let (active, hidden_a) = ctx.kpi_series(project, Kpi::ActiveUsers, &months);
-    let (new, hidden_n) = ctx.kpi_series(project, Kpi::NewUsers, &months);
-    let n = months.len();
-    let series = |label: &str, colour, values| TrendSeries {
-        label: label.into(),
-        colour,
-        values,
-        dashed: vec![false; n],
-        band: vec![],
-    };
-    Trend {
-        title,
-        subtitle,
-        lang: ctx.lang,
-        series: vec![series(ctx.t.active_users, palette::BLUE, active), series(ctx.t.new_users, palette::ORANGE, new)],
-        months,
-        rate: false,
-        extra_legend: vec![],
-        footnote: (hidden_a || hidden_n).then(|| ctx.gap_note()),
-        width,
-        height: if width == FULL_WIDTH { 380 } else { 400 },
-    }
-}
-
-/// The portfolio rate of the first default outcome at the shortest window,
-/// by cohort month; incomplete cohorts dashed, with the Wilson band.
-fn outcome_trend(ctx: &Ctx) -> Option<Trend> {
-    let outcome = ctx.input.default_outcome.as_deref()?;
-    let window = ctx.input.shortest_window?;
-    let rows = ctx.outcomes.get(PORTFOLIO)?;
-    let rows: Vec<_> = rows.iter().filter(|r| r.outcome == outcome && r.window_days == window).collect();
-    let months = ctx.trend_months(PORTFOLIO, TREND_MONTHS);
-    let by_month: BTreeMap<i32, _> = rows.iter().map(|r| (r.cohort_month, **r)).collect();
-    if !months.iter().any(|m| by_month.contains_key(m)) {
-        return None;
-    }
-    let published = |m: &i32| by_month.get(m).filter(|r| !r.suppressed);
-    let values = months.iter().map(|m| published(m).and_then(|r| r.rate)).collect();
-    let band = months.iter().map(|m| published(m).and_then(|r| r.ci_low.zip(r.ci_high))).collect();
-    let dashed = months.iter().map(|m| by_month.get(m).is_some_and(|r| !r.complete)).collect();
-    let hidden = months.iter().any(|m| by_month.get(m).is_some_and(|r| r.suppressed));
-    let title = i18n::fill(ctx.t.rate_chart, &[("outcome", outcome), ("window", &format::days(ctx.lang, window))]);
-    Some(Trend {
-        title,
-        subtitle: Some(ctx.t.rate_chart_sub.into()),
-        lang: ctx.lang,
-        months,
-        series: vec![TrendSeries { label: outcome.to_string(), colour: palette::GREEN, values, dashed, band }],
-        rate: true,
-        extra_legend: vec![
-            (Mark::Dashed(palette::GREEN), ctx.t.incomplete_cohort.into()),
-            (Mark::Band(palette::GREEN), ctx.t.ci95.into()),
-        ],
-        footnote: hidden.then(|| ctx.gap_note()),
-        width: FULL_WIDTH,
-        height: 380,
-    })
+    let mut blocks = vec![Block::Lead(sentences(ctx)), Block::Table(products_table(ctx))];
+    blocks.push(Block::Note(format!("{} {}", t.thresholds, t.evidence_note)));
+    Section::part("summary", format!("{number}. {}", t.summary), false, blocks)
 }
 
 /// The status of each catalog product: its north star's, or `not_set`.
@@ -135,81 +38,285 @@ pub fn status_of(ctx: &Ctx, project: &str) -> NorthStarStatus {
     ctx.north_star(project).map_or(NorthStarStatus::NotSet, |n| n.status)
 }
 
-fn status_table(ctx: &Ctx) -> Table {
-    let rows = NorthStarStatus::ALL
-        .iter()
-        .map(|&s| {
-            let n = ctx.input.projects.iter().filter(|p| status_of(ctx, &p.id) == s).count();
-            let label = Cell { text: i18n::status(ctx.lang, s).to_string(), kind: CellKind::Status(s) };
-            Row::new(vec![label, Cell::number(format::count(ctx.lang, n as u64))])
-        })
-        .collect();
-    Table { head: vec![ctx.t.status.into(), ctx.t.count_products.into()], rows }
-}
-
-/// A catalog code ranked in its vocabulary's order (unknown codes after,
-/// alphabetically); `None`, "not given", last.
-type Ranked = (usize, String);
-
-fn ranked(code: Option<&str>, rank: fn(&str) -> usize) -> Ranked {
-    code.map_or((usize::MAX, String::new()), |c| (rank(c), c.to_string()))
-}
-
-/// Origins down, phases across, with totals.
-fn origin_phase_table(ctx: &Ctx) -> Table {
-    let mut counts: BTreeMap<(Ranked, Ranked), u64> = BTreeMap::new();
-    for p in &ctx.input.projects {
-        let key = (ranked(p.origin.as_deref(), i18n::origin_rank), ranked(p.phase.as_deref(), i18n::phase_rank));
-        *counts.entry(key).or_default() += 1;
+/// Where a product stands in the summary: a harm, an effect, an
+/// inconclusive trial, then the statuses from the worst.
+fn decision_rank(ctx: &Ctx, project: &str) -> usize {
+    if let Some(v) = impact::verdict(ctx, project) {
+        return v.finding as usize;
     }
-    let origins: BTreeSet<&Ranked> = counts.keys().map(|k| &k.0).collect();
-    let phases: BTreeSet<&Ranked> = counts.keys().map(|k| &k.1).collect();
-    let name = |k: &Ranked, translate: fn(Lang, &str) -> String| {
-        if k.0 == usize::MAX { ctx.t.not_given.to_string() } else { translate(ctx.lang, &k.1) }
-    };
-    let sum =
-        |keep: &dyn Fn(&(Ranked, Ranked)) -> bool| counts.iter().filter(|(k, _)| keep(k)).map(|(_, n)| n).sum::<u64>();
-    let cell = |n: u64| if n == 0 { Cell::missing() } else { Cell::number(format::count(ctx.lang, n)) };
-    let mut head = vec![ctx.t.origin.to_string()];
-    head.extend(phases.iter().map(|p| name(p, i18n::phase)));
-    head.push(ctx.t.total.into());
-    let mut rows: Vec<Row> = origins
-        .iter()
-        .map(|&o| {
-            let mut cells = vec![Cell::text(name(o, i18n::origin))];
-            cells.extend(phases.iter().map(|&p| cell(sum(&|k| &k.0 == o && &k.1 == p))));
-            cells.push(cell(sum(&|k| &k.0 == o)));
-            Row::new(cells)
-        })
-        .collect();
-    let mut total = vec![Cell::text(ctx.t.total)];
-    total.extend(phases.iter().map(|&p| cell(sum(&|k| &k.1 == p))));
-    total.push(cell(ctx.input.projects.len() as u64));
-    rows.push(Row::with_kind(total, RowKind::Total));
-    Table { head, rows }
+    let order = [
+        NorthStarStatus::OffTrack,
+        NorthStarStatus::AtRisk,
+        NorthStarStatus::OnTrack,
+        NorthStarStatus::NotSet,
+        NorthStarStatus::NoData,
+    ];
+    let status = status_of(ctx, project);
+    3 + order.iter().position(|s| *s == status).unwrap_or(order.len())
 }
 
+/// The catalog in the order a committee decides: see [`decision_rank`],
+/// then by name.
+pub fn decision_order<'a>(ctx: &Ctx<'a>) -> Vec<&'a ProjectInfo> {
+    let mut projects: Vec<(usize, &ProjectInfo)> =
+        ctx.input.projects.iter().map(|p| (decision_rank(ctx, &p.id), p)).collect();
+    projects.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| by_name(ctx, a.1, b.1)));
+    projects.into_iter().map(|(_, p)| p).collect()
+}
+
+fn by_name(ctx: &Ctx, a: &ProjectInfo, b: &ProjectInfo) -> Ordering {
+    let key = |p: &ProjectInfo| (ctx.name(&p.id).to_lowercase(), p.id.clone());
+    key(a).cmp(&key(b))
+}
+
+/// The products' outages of the last [`RECENT_MONTHS`] months.
+pub fn recent_outages<'a>(ctx: &Ctx<'a>) -> Vec<(&'a str, i32)> {
+    let since = tz::add_months(ctx.input.month, -(RECENT_MONTHS - 1));
+    ctx.outages.iter().copied().filter(|(_, m)| *m >= since).collect()
+}
+
+fn sentences(ctx: &Ctx) -> Vec<String> {
+    let mut out = vec![status_sentence(ctx), trial_sentence(ctx)];
+    let alerts = alert_sentences(ctx);
+    if alerts.is_empty() {
+        out.push(ctx.t.no_alert.into());
+    } else {
+        out.extend(alerts);
+    }
+    out
+}
+
+/// `n` and its noun, singular for 0 and 1 in French, for 1 in English.
+pub fn counted(lang: Lang, n: usize, one: &str, many: &str) -> String {
+    let singular = match lang {
+        Lang::Fr => n <= 1,
+        Lang::En => n == 1,
+    };
+    format!("{}\u{A0}{}", format::count(lang, n as u64), if singular { one } else { many })
+}
+
+/// "In October 2026, 30 of 40 products have a north star: 20 on track, …".
+fn status_sentence(ctx: &Ctx) -> String {
+    let t = ctx.t;
+    let projects = &ctx.input.projects;
+    let count = |s: NorthStarStatus| projects.iter().filter(|p| status_of(ctx, &p.id) == s).count();
+    let tracked = projects.len() - count(NorthStarStatus::NotSet);
+    let month = format::month_long(ctx.lang, ctx.input.month);
+    if tracked == 0 {
+        return i18n::fill(t.lead_no_status, &[("month", &month)]);
+    }
+    let n = |s| format::count(ctx.lang, count(s) as u64);
+    let tracked_text = i18n::fill(
+        if tracked == 1 { t.lead_tracked_one } else { t.lead_tracked },
+        &[("n", &format::count(ctx.lang, tracked as u64)), ("total", &format::count(ctx.lang, projects.len() as u64))],
+    );
+    let no_data = count(NorthStarStatus::NoData);
+    let no_data =
+        if no_data == 0 { String::new() } else { i18n::fill(t.lead_no_data, &[("n", &n(NorthStarStatus::NoData))]) };
+    let values = [
+        ("month", month),
+        ("tracked", tracked_text),
+        ("on", n(NorthStarStatus::OnTrack)),
+        ("at", n(NorthStarStatus::AtRisk)),
+        ("off", n(NorthStarStatus::OffTrack)),
+        ("no_data", no_data),
+    ];
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    i18n::fill(t.lead_status, &values)
+}
+
+/// "Product (Return to work, 90 d: +11.9 pp, …)", joined by commas and "and".
+fn named_verdicts(ctx: &Ctx, verdicts: &[(&str, &Verdict)]) -> String {
+    let items: Vec<String> = verdicts
+        .iter()
+        .map(|(p, v)| match &v.effect {
+            Some(effect) => format!("{} ({}{} {effect})", ctx.name(p), v.endpoint, ctx.colon()),
+            None => ctx.name(p).to_string(),
+        })
+        .collect();
+    join_and(ctx.lang, &items)
+}
+
+/// `a, b and c` / `a, b et c`.
+pub fn join_and(lang: Lang, items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), lang.pick("et", "and")),
+    }
+}
+
+/// What the trials show after correction, harms first.
+fn trial_sentence(ctx: &Ctx) -> String {
+    let t = ctx.t;
+    let verdicts: Vec<(&str, Verdict)> =
+        ctx.input.projects.iter().filter_map(|p| impact::verdict(ctx, &p.id).map(|v| (p.id.as_str(), v))).collect();
+    if verdicts.is_empty() {
+        return t.no_trial.into();
+    }
+    let with = |f: Finding| -> Vec<(&str, &Verdict)> {
+        verdicts.iter().filter(|(_, v)| v.finding == f).map(|(p, v)| (*p, v)).collect()
+    };
+    let (harms, effects) = (with(Finding::Harm), with(Finding::Effect));
+    let inconclusive = with(Finding::Inconclusive).len();
+    let trials = i18n::fill(
+        if verdicts.len() == 1 { t.lead_trials_one } else { t.lead_trials },
+        &[("n", &format::count(ctx.lang, verdicts.len() as u64))],
+    );
+    let effect_part = if effects.is_empty() {
+        t.lead_no_effect.to_string()
+    } else {
+        i18n::fill(t.lead_effect, &[("list", &named_verdicts(ctx, &effects))])
+    };
+    let harm_part = if harms.is_empty() {
+        t.lead_no_harm.to_string()
+    } else {
+        i18n::fill(t.lead_harm, &[("list", &named_verdicts(ctx, &harms))])
+    };
+    let (first, second) = if harms.is_empty() { (effect_part, harm_part) } else { (harm_part, effect_part) };
+    let rest = match inconclusive {
+        0 => String::new(),
+        1 => t.lead_inconclusive_one.to_string(),
+        n => i18n::fill(t.lead_inconclusive, &[("n", &format::count(ctx.lang, n as u64))]),
+    };
+    let values = [("trials", trials.as_str()), ("first", &first), ("second", &second), ("rest", &rest)];
+    i18n::fill(t.lead_trial, &values)
+}
+
+/// One sentence per kind of alert present: the ratio check, recent
+/// tracking outages, rejected catalog rows.
+fn alert_sentences(ctx: &Ctx) -> Vec<String> {
+    let t = ctx.t;
+    let mut out = Vec::new();
+    let srm: Vec<String> = impact::srm_flags(ctx)
+        .iter()
+        .map(|r| format!("{} ({})", ctx.name(&r.project_id), format::days(ctx.lang, r.window_days)))
+        .collect();
+    if !srm.is_empty() {
+        out.push(i18n::fill(t.lead_srm, &[("list", &join_and(ctx.lang, &srm))]));
+    }
+    let outages: Vec<String> = recent_outages(ctx)
+        .iter()
+        .map(|(p, m)| {
+            i18n::fill(t.lead_outage_item, &[("product", ctx.name(p)), ("month", &format::month_long(ctx.lang, *m))])
+        })
+        .collect();
+    if !outages.is_empty() {
+        out.push(i18n::fill(t.lead_outage, &[("list", &join_and(ctx.lang, &outages))]));
+    }
+    let rejects = &ctx.input.catalog_rejects;
+    if !rejects.is_empty() {
+        let items: Vec<String> = rejects
+            .iter()
+            .map(|r| {
+                let id = r.project_id.clone().unwrap_or_else(|| t.lead_no_id.into());
+                let mut item = format!("{id} ({}", i18n::reason_words(ctx.lang, &r.reason));
+                if r.unknown_usage_rows > 0 {
+                    let rows = counted(ctx.lang, r.unknown_usage_rows as usize, t.usage_row, t.usage_rows);
+                    item.push_str(&i18n::fill(t.lead_orphans, &[("rows", &rows)]));
+                }
+                item.push(')');
+                item
+            })
+            .collect();
+        let rows = counted(ctx.lang, rejects.len(), t.catalog_row, t.catalog_rows);
+        out.push(i18n::fill(t.lead_catalog, &[("rows", &rows), ("list", &join_and(ctx.lang, &items))]));
+    }
+    out
+}
+
+/// One row per product, in decision order.
 fn products_table(ctx: &Ctx) -> Table {
     let t = ctx.t;
-    let head = [t.product, t.phase, t.north_star, t.value, t.target, t.status].map(String::from).to_vec();
-    let rows = ctx
-        .input
-        .projects
-        .iter()
-        .map(|p| {
-            let phase = p.phase.as_deref().map_or_else(Cell::missing, |ph| Cell::text(i18n::phase(ctx.lang, ph)));
-            let status = status_of(ctx, &p.id);
-            let status_cell = Cell { text: i18n::status(ctx.lang, status).into(), kind: CellKind::Status(status) };
-            let (kpi, value, target) = match ctx.north_star(&p.id) {
-                Some(ns) => (
-                    Cell::text(i18n::north_star_name(ctx.lang, &ns.kpi)),
-                    ctx.figure(ns.value, ns.suppressed, |v| ctx.format_north_star(ns, v)),
-                    Cell::number(ctx.format_north_star(ns, ns.target)),
-                ),
-                None => (Cell::missing(), Cell::missing(), Cell::missing()),
-            };
-            Row::new(vec![Cell::text(p.name.clone()), phase, kpi, value, target, status_cell])
-        })
-        .collect();
+    let head =
+        [t.product, t.phase, t.north_star, t.value_target, t.status, t.vs_previous_head, t.spark_head, t.verdict_head]
+            .map(String::from)
+            .to_vec();
+    let rows = decision_order(ctx).into_iter().map(|p| product_row(ctx, p)).collect();
     Table { head, rows }
+}
+
+fn product_row(ctx: &Ctx, p: &ProjectInfo) -> Row {
+    let phase = p.phase.as_deref().map_or_else(Cell::missing, |ph| Cell::text(i18n::phase(ctx.lang, ph)));
+    let status = status_of(ctx, &p.id);
+    let status_cell = Cell { text: i18n::status(ctx.lang, status).into(), kind: CellKind::Status(status) };
+    let (name, value, change) = match ctx.north_star(&p.id) {
+        Some(ns) => (Cell::text(north_star_short(ctx, ns)), value_target(ctx, ns), change_cell(ctx, ns)),
+        None => (Cell::missing(), Cell::missing(), Cell::missing()),
+    };
+    let verdict = match impact::verdict(ctx, &p.id) {
+        Some(v) => Cell { text: v.with_level(ctx), kind: CellKind::Verdict(v.sign()) },
+        None => Cell::missing(),
+    };
+    Row::new(vec![Cell::text(ctx.name(&p.id)), phase, name, value, status_cell, change, spark_cell(ctx, p), verdict])
+}
+
+/// A north star's name short enough for a table cell.
+fn north_star_short(ctx: &Ctx, ns: &NorthStar) -> String {
+    match &ns.kpi {
+        crate::registry::NorthStarKpi::Kpi(kpi) => i18n::kpi_name(ctx.lang, *kpi),
+        crate::registry::NorthStarKpi::OutcomeRate { outcome, window } => {
+            format!("{}, {}", ctx.outcome(outcome), format::days(ctx.lang, *window))
+        }
+    }
+}
+
+/// `123 / 140`; `93 € / ≤ 84 €` when lower is better.
+fn value_target(ctx: &Ctx, ns: &NorthStar) -> Cell {
+    let target = ctx.format_north_star(ns, ns.target);
+    let target = if ns.direction == Direction::Lower { format!("≤\u{A0}{target}") } else { target };
+    let value = ns.value.filter(|_| !ns.suppressed).map(|v| ctx.format_north_star(ns, v));
+    // No-break spaces: a value and its target stay on one line.
+    match value {
+        Some(v) => Cell::number(format!("{v}\u{A0}/\u{A0}{target}")),
+        None if ns.suppressed => Cell::suppressed(&format!("{}\u{A0}/\u{A0}{target}", ctx.mark)),
+        None => Cell { text: format!("—\u{A0}/\u{A0}{target}"), kind: CellKind::Missing },
+    }
+}
+
+/// The change on the previous month: points for rates, relative otherwise.
+fn change_cell(ctx: &Ctx, ns: &NorthStar) -> Cell {
+    let text = if ns.kpi.is_rate() {
+        ns.change_previous.map(|c| format::points(ctx.lang, c))
+    } else {
+        ns.change_previous_rel.map(|r| format::percent_signed(ctx.lang, r))
+    };
+    text.map_or_else(Cell::missing, Cell::number)
+}
+
+/// Active users over the last 13 months, the months before a product's
+/// first data month left empty so that every line spans the same months.
+fn spark_cell(ctx: &Ctx, p: &ProjectInfo) -> Cell {
+    let months: Vec<i32> = (0..TREND_MONTHS).rev().map(|i| tz::add_months(ctx.input.month, -i)).collect();
+    let (values, _) = ctx.kpi_series(&p.id, Kpi::ActiveUsers, &months);
+    if values.iter().flatten().count() < 2 {
+        return Cell::missing();
+    }
+    Cell { text: sparkline::text(&values), kind: CellKind::Sparkline(values) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn products_are_sorted_by_what_needs_a_decision() {
+        let tables = fixture::tables();
+        let input = fixture::report_input(&tables, Lang::En);
+        let ctx = Ctx::new(&input);
+        let order: Vec<&str> = decision_order(&ctx).iter().map(|p| p.id.as_str()).collect();
+        // Both trials first (their verdicts), then off track, at risk, not set, no data.
+        let ranks: Vec<usize> = order.iter().map(|p| decision_rank(&ctx, p)).collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{order:?} {ranks:?}");
+        assert!(ranks[..2].iter().all(|&r| r <= 2), "trials lead: {order:?}");
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(Lang::Fr, 1, "produit", "produits"), "1\u{A0}produit");
+        assert_eq!(counted(Lang::Fr, 0, "produit", "produits"), "0\u{A0}produit");
+        assert_eq!(counted(Lang::En, 0, "product", "products"), "0\u{A0}products");
+        assert_eq!(join_and(Lang::Fr, &["a".into(), "b".into(), "c".into()]), "a, b et c");
+    }
 }

@@ -518,11 +518,13 @@ pub fn report_count_tokens(run: &Run) -> Vec<(String, u64)> {
                     out.extend(cell.split(" / ").filter_map(parse_count).map(|v| (where_(head), v)));
                 }
             }
-            if head == "Value" {
+            // The summary's "123 / 140": a north star's value against its target.
+            if head == "Value" || head == "Value / target" {
                 let ns = table.head.iter().position(|h| h == "North star");
                 for row in &table.rows {
                     if ns.is_some_and(|n| COUNT_ROWS.contains(&row[n].as_str())) {
-                        out.extend(parse_count(&row[j]).map(|v| (where_(head), v)));
+                        let value = row[j].split(" / ").next().unwrap_or("");
+                        out.extend(parse_count(value).map(|v| (where_(head), v)));
                     }
                 }
             }

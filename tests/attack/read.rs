@@ -109,7 +109,9 @@ impl Run {
             survival: table("survival.parquet"),
             survival_summary: table("survival_summary.parquet"),
             impact: table("impact.parquet"),
-            report: std::fs::read_to_string(out.join("report.md")).unwrap(),
+            // No-break spaces keep `< 10` and `12 / 30` together in print; the
+            // attacker reads them as plain spaces.
+            report: std::fs::read_to_string(out.join("report.md")).unwrap().replace('\u{A0}', " "),
             charts,
         }
     }
@@ -125,7 +127,8 @@ fn svg_texts(svg: &str) -> Vec<String> {
         let open = after.find('>').unwrap() + 1;
         let close = after.find("</text>").unwrap();
         let text = after[open..close].trim();
-        out.push(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", "\""));
+        let text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", "\"");
+        out.push(text.replace('\u{A0}', " "));
         rest = &after[close..];
     }
     out

@@ -1,16 +1,18 @@
 //! The dataset's text companions: `jauge.toml` (a valid configuration for
 //! the generated files, SPEC section 2) and `README.md`.
 //!
-//! Responsible for: which products get `[[project]]` settings (funnels,
-//! trial endpoints, north stars whose targets are set from the generated
-//! last month so that statuses vary), and the dataset's description.
+//! Responsible for: the `[[project]]` settings a real incubator would
+//! write (funnels, the outcome each audience seeks, trial endpoints, a
+//! north star for every product past investigation, its target set from
+//! the generated last month so that statuses vary), the `[labels]` of
+//! every outcome and event code, and the dataset's description.
 //!
 //! Not responsible for: `truth.json` (`truth`) or any table.
 
 use std::fmt::Write as _;
 
 use super::calendar::month_label;
-use super::catalog::SKILLS_PRODUCT;
+use super::catalog::{Audience, Phase, SKILLS_PRODUCT};
 use super::truth::WINDOWS;
 use super::world::World;
 
@@ -23,13 +25,14 @@ pub struct LastMonth {
     pub new: Vec<u64>,
 }
 
-/// A target near `x`, with two significant digits.
+/// A target near `x` people or events: two significant digits, a whole
+/// number, at least 1.
 fn nice(x: f64) -> f64 {
     if x <= 0.0 {
         return 1.0;
     }
     let scale = 10f64.powi(x.log10().floor() as i32 - 1);
-    ((x / scale).round() * scale).max(1.0)
+    ((x / scale).round() * scale).round().max(1.0)
 }
 
 fn toml_list(items: &[&str]) -> String {
@@ -77,105 +80,136 @@ pub fn config(world: &World, last: &LastMonth, assigned: &[(u64, u64)]) -> Strin
         windows.join(", ")
     );
 
-    let index = |id: &str| world.products.iter().position(|p| p.id == id);
     let trial = |p: usize| world.trials.iter().zip(assigned).find(|(t, _)| t.product == p);
-    let mut project = |id: &str, lines: Vec<String>| {
-        if lines.is_empty() {
-            return;
-        }
-        let _ = writeln!(s, "\n[[project]]\nid = \"{id}\"");
-        for line in lines {
-            let _ = writeln!(s, "{line}");
-        }
-    };
-    let trial_lines = |p: usize, lines: &mut Vec<String>| {
+    for (p, product) in world.products.iter().enumerate() {
+        let mut lines = own_lines(world, p);
         if let Some((t, &(n, _))) = trial(p) {
             lines.push("primary = { outcome = \"employment\", window = 90 }".into());
             lines.push(format!("allocation = {}", t.design.allocation));
             // The size a team would have planned: the enrolment, rounded up to 50.
             lines.push(format!("planned_n = {}", n.div_ceil(50).max(1) * 50));
         }
-    };
-    let count = |v: &Vec<u64>, p: usize| v.get(p).copied().unwrap_or(0) as f64;
-
-    if let Some(p) = index(SKILLS_PRODUCT) {
-        let mut lines = vec![
-            format!("funnel = {}", toml_list(&["visit", "signup", "skill_submitted", "skill_validated"])),
-            "funnel_window_days = 30".into(),
-            format!("outcomes = {}", toml_list(&["employment", "skill_certified"])),
-        ];
-        trial_lines(p, &mut lines);
-        lines.push("north_star = { kpi = \"outcome_rate:skill_certified:90\", target = 0.4 }".into());
-        project(SKILLS_PRODUCT, lines);
-    }
-    if let Some(p) = index("coach-entretien") {
-        let mut lines = Vec::new();
-        trial_lines(p, &mut lines);
-        lines.push(format!(
-            "north_star = {{ kpi = \"active_users\", target = {} }}",
-            nice(1.1 * count(&last.active, p))
-        ));
-        project("coach-entretien", lines);
-    }
-    if let Some(p) = index("alerte-offres") {
-        let mut lines = Vec::new();
-        trial_lines(p, &mut lines);
-        lines.push(format!("north_star = {{ kpi = \"new_users\", target = {} }}", nice(0.7 * count(&last.new, p))));
-        project("alerte-offres", lines);
-    }
-    if let Some(p) = index("mon-projet-pro") {
-        let mut lines = Vec::new();
-        trial_lines(p, &mut lines);
-        project("mon-projet-pro", lines);
-    }
-    if let Some(p) = index("recrutement-simplifie") {
-        project(
-            "recrutement-simplifie",
-            vec![
-                format!(
-                    "funnel = {}",
-                    toml_list(&["visit", "offer_started", "offer_published", "candidate_contacted"])
-                ),
-                format!("outcomes = {}", toml_list(&["hire"])),
-                format!("north_star = {{ kpi = \"active_users\", target = {} }}", nice(0.9 * count(&last.active, p))),
-            ],
-        );
-    }
-    if let Some(p) = index("dossier-unique") {
-        project(
-            "dossier-unique",
-            vec![format!("north_star = {{ kpi = \"events\", target = {} }}", nice(1.08 * count(&last.events, p)))],
-        );
-    }
-    if let Some(p) = index("candidature-facile") {
-        project(
-            "candidature-facile",
-            vec![
-                format!("funnel = {}", toml_list(&["visit", "signup", "profile_completed", "application_sent"])),
-                format!("north_star = {{ kpi = \"new_users\", target = {} }}", nice(1.5 * count(&last.new, p))),
-            ],
-        );
-    }
-    if let Some(p) = index("simulateur-droits") {
-        let product = &world.products[p];
-        let active = count(&last.active, p);
-        if let (Some(cost), true) = (product.annual_cost_eur, active > 0.0) {
-            let target = (cost / 12.0 / active * 0.9 * 100.0).round() / 100.0;
-            project(
-                "simulateur-droits",
-                vec![format!(
-                    "north_star = {{ kpi = \"cost_per_active_user\", target = {target}, direction = \"lower\" }}"
-                )],
-            );
+        if let Some(r) = world.rollouts.iter().find(|r| r.product == p) {
+            lines.push(format!("rollout = {{ by = \"region\", control = \"{}\" }}", r.design.control));
+        }
+        lines.extend(north_star(world, last, p));
+        if lines.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n[[project]]\nid = \"{}\"", product.id);
+        for line in lines {
+            let _ = writeln!(s, "{line}");
         }
     }
-    if index("marche-inclusion").is_some() {
-        project("marche-inclusion", vec![format!("outcomes = {}", toml_list(&["hire"]))]);
+    s.push_str(&labels(world));
+    s
+}
+
+/// A product's funnel and outcomes: the hand-written funnels, and the
+/// outcome an employer's product seeks (a hire) instead of employment.
+fn own_lines(world: &World, p: usize) -> Vec<String> {
+    let product = &world.products[p];
+    let funnel = |steps: &[&str]| format!("funnel = {}", toml_list(steps));
+    match product.id.as_str() {
+        SKILLS_PRODUCT => vec![
+            funnel(&["visit", "signup", "skill_submitted", "skill_validated"]),
+            "funnel_window_days = 30".into(),
+            format!("outcomes = {}", toml_list(&["employment", "skill_certified"])),
+        ],
+        "recrutement-simplifie" => vec![
+            funnel(&["visit", "offer_started", "offer_published", "candidate_contacted"]),
+            format!("outcomes = {}", toml_list(&["hire"])),
+        ],
+        "candidature-facile" => vec![funnel(&["visit", "signup", "profile_completed", "application_sent"])],
+        _ if product.audience == Audience::Employers => vec![format!("outcomes = {}", toml_list(&["hire"]))],
+        _ => Vec::new(),
     }
-    for r in &world.rollouts {
-        let line = format!("rollout = {{ by = \"region\", control = \"{}\" }}", r.design.control);
-        project(&world.products[r.product].id, vec![line]);
-    }
+}
+
+/// The north star a product's team steers by, its target set from the
+/// generated last month so that statuses vary: a few products are behind,
+/// most on track. None for a product in investigation (it has not chosen
+/// one yet) or stopped.
+fn north_star(world: &World, last: &LastMonth, p: usize) -> Option<String> {
+    let product = &world.products[p];
+    let count = |v: &Vec<u64>| v.get(p).copied().unwrap_or(0) as f64;
+    let star = |kpi: &str, target: f64| format!("north_star = {{ kpi = \"{kpi}\", target = {target} }}");
+    let line = match product.id.as_str() {
+        SKILLS_PRODUCT => "north_star = { kpi = \"outcome_rate:skill_certified:90\", target = 0.4 }".to_owned(),
+        "coach-entretien" => star("active_users", nice(1.1 * count(&last.active))),
+        "alerte-offres" => star("new_users", nice(0.7 * count(&last.new))),
+        "recrutement-simplifie" => star("active_users", nice(0.9 * count(&last.active))),
+        "dossier-unique" => star("events", nice(1.08 * count(&last.events))),
+        "candidature-facile" => star("new_users", nice(1.5 * count(&last.new))),
+        "simulateur-droits" => {
+            let (cost, active) = (product.annual_cost_eur?, count(&last.active));
+            if active == 0.0 {
+                return None;
+            }
+            let target = (cost / 12.0 / active * 0.9 * 100.0).round() / 100.0;
+            format!("north_star = {{ kpi = \"cost_per_active_user\", target = {target}, direction = \"lower\" }}")
+        }
+        _ if matches!(product.phase, Phase::Investigation | Phase::Stopped) => return None,
+        // A young product grows by its newcomers; an established one keeps its users.
+        _ if matches!(product.phase, Phase::Construction) && count(&last.new) >= 20.0 => {
+            star("new_users", nice(0.9 * count(&last.new)))
+        }
+        _ if count(&last.active) > 0.0 => star("active_users", nice(0.9 * count(&last.active))),
+        _ => return None,
+    };
+    Some(line)
+}
+
+/// Words for every outcome and event code the dataset writes.
+const WORDS: [(&str, &str, &str); 35] = [
+    ("alert_created", "Alerte créée", "Alert created"),
+    ("application_sent", "Candidature envoyée", "Application sent"),
+    ("appointment_booked", "Rendez-vous pris", "Appointment booked"),
+    ("candidate_contacted", "Candidat contacté", "Candidate contacted"),
+    ("candidate_viewed", "Profil de candidat consulté", "Candidate viewed"),
+    ("case_opened", "Dossier ouvert", "Case opened"),
+    ("case_updated", "Dossier mis à jour", "Case updated"),
+    ("contact_requested", "Contact demandé", "Contact requested"),
+    ("dashboard_viewed", "Tableau de bord consulté", "Dashboard viewed"),
+    ("deregistered", "Sortie des listes", "Left the register"),
+    ("document_downloaded", "Document téléchargé", "Document downloaded"),
+    ("draft_generated", "Brouillon rédigé", "Draft generated"),
+    ("employment", "Retour à l’emploi", "Return to work"),
+    ("exercise_completed", "Exercice terminé", "Exercise completed"),
+    ("form_submitted", "Formulaire envoyé", "Form submitted"),
+    ("hire", "Embauche", "Hire"),
+    ("map_viewed", "Carte consultée", "Map viewed"),
+    ("message_sent", "Message envoyé", "Message sent"),
+    ("note_added", "Note ajoutée", "Note added"),
+    ("offer_published", "Offre publiée", "Job offer published"),
+    ("offer_started", "Offre commencée", "Job offer started"),
+    ("offer_updated", "Offre mise à jour", "Job offer updated"),
+    ("offer_viewed", "Offre consultée", "Job offer viewed"),
+    ("profile_completed", "Profil complété", "Profile completed"),
+    ("quiz_completed", "Quiz terminé", "Quiz completed"),
+    ("report_exported", "Rapport exporté", "Report exported"),
+    ("search", "Recherche", "Search"),
+    ("signup", "Inscription", "Sign-up"),
+    ("simulation_run", "Simulation faite", "Simulation run"),
+    ("skill_certified", "Compétence certifiée", "Skill certified"),
+    ("skill_submitted", "Compétence déposée", "Skill submitted"),
+    ("skill_validated", "Compétence validée", "Skill validated"),
+    ("training_viewed", "Formation consultée", "Training viewed"),
+    ("video_watched", "Vidéo regardée", "Video watched"),
+    ("visit", "Visite", "Visit"),
+];
+
+const OUTCOMES: [&str; 4] = ["deregistered", "employment", "hire", "skill_certified"];
+
+/// `[labels.outcomes]` and `[labels.events]` for the codes of `world`.
+fn labels(world: &World) -> String {
+    let line = |code: &str| {
+        WORDS.iter().find(|w| w.0 == code).map(|(c, fr, en)| format!("{c} = {{ fr = \"{fr}\", en = \"{en}\" }}\n"))
+    };
+    let mut s = String::from("\n[labels.outcomes]\n");
+    s.extend(OUTCOMES.iter().filter_map(|c| line(c)));
+    s.push_str("\n[labels.events]\n");
+    s.extend(world.vocabulary.names.iter().filter_map(|c| line(c)));
     s
 }
 
@@ -257,5 +291,6 @@ mod tests {
         assert_eq!(nice(0.0), 1.0);
         assert_eq!(nice(87.4), 87.0);
         assert_eq!(nice(5.0), 5.0);
+        assert_eq!(nice(4.5), 5.0, "a count target is whole");
     }
 }

@@ -207,6 +207,29 @@ fn truth_has_a_zero_effect_and_the_config_names_real_things() {
     assert!(config.contains("timezone = \"Europe/Paris\""));
 }
 
+/// As a real incubator would: every product past investigation and not
+/// stopped has a north star, and every outcome and funnel event has words.
+#[test]
+fn the_config_gives_north_stars_and_labels() {
+    let (_, sink) = run(&small(42), false);
+    let config = String::from_utf8(sink.files["jauge.toml"].clone()).unwrap();
+    let projects = String::from_utf8(sink.files["projects.csv"].clone()).unwrap();
+    let blocks: Vec<&str> = config.split("[[project]]").skip(1).collect();
+    for row in projects.lines().skip(1) {
+        let fields: Vec<&str> = row.split(';').collect();
+        let (id, phase) = (fields[0], fields[4]);
+        if matches!(phase, "investigation" | "stopped") || id.is_empty() {
+            continue;
+        }
+        let block = blocks.iter().find(|b| b.contains(&format!("id = \"{id}\"\n")));
+        assert!(block.is_some_and(|b| b.contains("north_star = ")), "{id} has no north star");
+    }
+    let labels = &config[config.find("[labels.outcomes]").expect("outcome labels")..];
+    for code in ["employment", "hire", "skill_certified", "signup", "skill_validated", "candidate_contacted"] {
+        assert!(labels.contains(&format!("\n{code} = {{ fr = ")), "{code} has no label");
+    }
+}
+
 /// The simulated trials reproduce the analytic truth: for each trial, the
 /// rate of employment within 90 days of assignment in each arm, over a
 /// large population, is within 4.5 standard errors of `model::itt`.

@@ -12,9 +12,9 @@ use super::{Figure, ImpactFigures, MonthFigures, NorthStarFigures, OutcomeFigure
 use crate::format;
 use crate::registry::{NorthStarKpi, Unit};
 use crate::report::context::Ctx;
+use crate::report::context::TREND_MONTHS;
 use crate::report::html::esc;
 use crate::report::i18n::{self, PublicLabels};
-use crate::report::summary::TREND_MONTHS;
 use crate::tables::NorthStarStatus;
 use crate::tz;
 
@@ -160,7 +160,13 @@ fn north_star_figures(ctx: &Ctx, ns: &NorthStarFigures) -> Option<(String, Strin
 }
 
 fn kpi_name(ctx: &Ctx, ns: &NorthStarFigures) -> String {
-    ns.kpi.map_or_else(String::new, |kpi| esc(&i18n::north_star_name(ctx.lang, kpi)))
+    ns.kpi.map_or_else(String::new, |kpi| {
+        let outcome = match kpi {
+            NorthStarKpi::OutcomeRate { outcome, .. } => ctx.outcome(outcome),
+            NorthStarKpi::Kpi(_) => String::new(),
+        };
+        esc(&i18n::north_star_name(ctx.lang, kpi, &outcome))
+    })
 }
 
 fn north_star_cell(ctx: &Ctx, ns: &NorthStarFigures) -> String {

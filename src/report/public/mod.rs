@@ -14,9 +14,9 @@ pub mod html;
 use serde::Serialize;
 
 use super::context::Ctx;
+use super::context::TREND_MONTHS;
 use super::impact::verdict_of;
 use super::model::{NorthStar, NorthStarStatus, ProjectInfo, ReportInput};
-use super::summary::TREND_MONTHS;
 use crate::registry::{Kpi, NorthStarKpi, Unit};
 use crate::tables::{Direction, ImpactRow, KpiRow, OutcomeRow};
 use crate::tz;
@@ -389,7 +389,7 @@ mod tests {
         assert_eq!(impact["verdict"], "positive");
         assert_eq!(impact["evidence_level"], 5);
         let html = &page(&site, "competences-validees").html;
-        assert!(html.contains("<span class=\"badge v-positive\">Positive effect</span>"));
+        assert!(html.contains("<span class=\"badge v-positive\">Effect demonstrated</span>"));
         assert!(html.contains("+5.3\u{A0}pp"));
         // La Bonne Boîte's rows are exploratory only: no primary, no impact.
         assert!(json(&site, "la-bonne-boite")["impact"].is_null());
@@ -410,7 +410,7 @@ mod tests {
             }
         }
         let html = &page(&site, "mes-aides").html;
-        assert!(html.contains("<td class=\"num\">&lt; 10</td>"));
+        assert!(html.contains("<td class=\"num\">&lt;\u{A0}10</td>"));
         assert!(html.contains("stroke-dasharray"), "a hidden bar is a dotted stub");
     }
 
