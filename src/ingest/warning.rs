@@ -133,7 +133,7 @@ pub fn collect(
         });
     }
     for r in &ds.reconciliation {
-        if r.rejected * 100 > r.rows_read {
+        if rejects_too_many(r.rejected, r.rows_read) {
             warnings.push(Warning::RejectedShare {
                 file: r.file.clone(),
                 rejected: r.rejected,
@@ -188,4 +188,10 @@ fn rollout_warnings(settings: &Settings, ds: &Dataset) -> Vec<Warning> {
         }
     }
     out
+}
+
+/// More than 1 % of a file's rows rejected: a warning, and an alert of the
+/// report's summary (SPEC section 1, "Loud, not silent").
+pub fn rejects_too_many(rejected: u64, rows_read: u64) -> bool {
+    rejected * 100 > rows_read
 }

@@ -110,6 +110,14 @@ impl<'a> Ctx<'a> {
         self.input.labels.outcome(self.lang, code).to_string()
     }
 
+    /// Words in quotation marks: «\u{A0}…\u{A0}» / “…”.
+    pub fn quoted(&self, words: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!("«\u{A0}{words}\u{A0}»"),
+            Lang::En => format!("“{words}”"),
+        }
+    }
+
     /// An event code in words (`[labels.events]`), else the code.
     pub fn event(&self, code: &str) -> String {
         self.input.labels.event(self.lang, code).to_string()

@@ -61,7 +61,8 @@ pub fn section(ctx: &Ctx, number: usize, jobs: &mut Vec<Job>) -> Section {
         blocks.extend(srm_blocks(ctx));
     }
     blocks.extend(super::rollout::blocks(ctx, jobs));
-    Section::part("impact", format!("{number}. {}", t.impact), true, blocks)
+    // Under the portfolio when it leaves room: the demo prints on 20 pages.
+    Section::part("impact", format!("{number}. {}", t.impact), false, blocks)
 }
 
 /// How an impact figure was obtained, on the Maryland Scientific Methods
@@ -92,8 +93,8 @@ pub enum Finding {
     Inconclusive,
 }
 
-/// A product's verdict: its trial's primary endpoint (a roll-out's overall
-/// effect would give one of [`Evidence::Rollout`]).
+/// A product's verdict: its trial's primary endpoint, or its roll-out's
+/// overall effect ([`Evidence::Rollout`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub evidence: Evidence,
@@ -139,6 +140,12 @@ fn finding_word(ctx: &Ctx, finding: Finding) -> &'static str {
         Finding::Harm => ctx.t.negative,
         Finding::Inconclusive => ctx.t.not_demonstrated,
     }
+}
+
+/// What the summary and the product page say of a product's impact: its
+/// trial's verdict, else its roll-out's; `None` with neither.
+pub fn product_verdict(ctx: &Ctx, project: &str) -> Option<Verdict> {
+    verdict(ctx, project).or_else(|| super::rollout::verdict(ctx, project))
 }
 
 /// The verdict on `project`'s trial: its primary rate endpoint, else its

@@ -35,7 +35,9 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
     Section::part(
         "method",
         format!("{number}. {}", ctx.t.method),
-        true,
+        // After the data-quality section on the same page: the reader
+        // looks up a definition, the print saves a page.
+        false,
         vec![Block::Definitions(items), Block::Facts(run)],
     )
 }

@@ -100,6 +100,8 @@ mod tests {
 
     use std::sync::OnceLock;
 
+    use crate::tables::RolloutRow;
+
     fn render_fixture(lang: Lang) -> Rendered {
         let tables = fixture::tables();
         render(&fixture::report_input(&tables, lang))
@@ -328,5 +330,46 @@ mod tests {
         assert!(page.contains("Return to work, 90\u{A0}d (primary endpoint)"));
         let reading = ["The treatment curve falls faster", "The control curve falls faster", "cannot be told apart"];
         assert!(reading.iter().any(|r| page.contains(r)), "the survival curves are read");
+    }
+
+    /// A roll-out's overall effect is a verdict of evidence level 3: the
+    /// summary's sentence and row, a page for its product, and an alert
+    /// when its placebo months reject parallel trends.
+    #[test]
+    fn a_rollout_gives_its_product_a_verdict_and_a_page() {
+        let mut tables = fixture::tables();
+        let row = |aggregation: &str, event_time: Option<i32>, att: f64, pretrend_p: Option<f64>| RolloutRow {
+            project_id: "atelier-cv".into(),
+            outcome: "employment".into(),
+            metric: "rate".into(),
+            aggregation: aggregation.into(),
+            group: None,
+            period: None,
+            event_time,
+            units_treated: 6,
+            units_control: 4,
+            population_treated: 6000,
+            population_control: 4000,
+            att: Some(att),
+            se: Some(0.004),
+            ci_low: Some(att - 0.008),
+            ci_high: Some(att + 0.008),
+            p_value: Some(0.001),
+            pretrend_p,
+            suppressed: false,
+        };
+        tables.rollout = vec![row("dynamic", Some(-1), 0.001, None), row("dynamic", Some(0), 0.02, None)];
+        tables.rollout.push(row("simple", None, 0.02, Some(0.01)));
+        let out = render(&fixture::report_input(&tables, Lang::En));
+        let summary = &out.markdown[..out.markdown.find("## 2.").unwrap()];
+        assert!(
+            summary
+                .contains("1 staggered roll-out is read: an effect is demonstrated (evidence level 3) for Atelier CV")
+        );
+        assert!(summary.contains("did not move in parallel (p < 0.05); read the effect with care: Atelier CV."));
+        let atelier = summary.lines().find(|l| l.starts_with("| Atelier CV |")).expect("its summary row");
+        assert!(atelier.ends_with("| Effect demonstrated (3) |"), "{atelier}");
+        let page = &out.markdown[out.markdown.find("<a id=\"p-atelier-cv\">").expect("a page for the product")..];
+        assert!(page.contains("Effect demonstrated · staggered roll-out, evidence level 3"));
     }
 }

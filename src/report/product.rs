@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use super::context::{Ctx, FULL_WIDTH, HALF_WIDTH, MM_PER_UNIT, TREND_MONTHS, chart};
 use super::doc::{Block, Cell, NorthStarBox, Row, Section, Sign, Table};
 use super::i18n;
-use super::impact;
+use super::impact::{self, Evidence};
 use super::model::{Direction, NorthStar, NorthStarStatus, ProjectInfo};
 use super::portfolio;
 use super::summary::{self, recent_outages};
@@ -77,7 +77,7 @@ pub fn has_page(ctx: &Ctx, p: &ProjectInfo) -> bool {
     }
     let watched = matches!(summary::status_of(ctx, &p.id), NorthStarStatus::AtRisk | NorthStarStatus::OffTrack);
     let alert = recent_outages(ctx).iter().any(|(id, _)| *id == p.id);
-    watched || alert || impact::verdict(ctx, &p.id).is_some()
+    watched || alert || impact::product_verdict(ctx, &p.id).is_some()
 }
 
 /// "`< 10`: hidden …; `—`: no value." (without disclosure control, the latter only).
@@ -241,16 +241,25 @@ fn north_star_block(ctx: &Ctx, project: &str) -> Block {
     }
 }
 
-/// The trial's verdict, as the impact section gives it; without a trial,
-/// a reminder that nothing on the page measures an effect.
+/// The trial's or roll-out's verdict, as the impact section gives it;
+/// without either, a reminder that nothing on the page measures an effect.
 fn verdict_block(ctx: &Ctx, project: &str) -> Block {
-    let Some(v) = impact::verdict(ctx, project) else {
+    let Some(v) = impact::product_verdict(ctx, project) else {
         return Block::Note(ctx.t.no_trial_page.into());
     };
     let level = i18n::fill(ctx.t.evidence_level_long, &[("n", &v.evidence.level().to_string())]);
-    let title = format!("{} · {}, {level}", v.word(ctx), ctx.t.randomized_trial);
-    let tag = if v.primary { ctx.t.primary_endpoint } else { ctx.t.exploratory_tag };
-    let mut text = format!("{} ({tag})", v.endpoint);
+    let design = match v.evidence {
+        Evidence::Randomized => ctx.t.randomized_trial,
+        Evidence::Rollout => ctx.t.staggered_rollout,
+    };
+    let title = format!("{} · {design}, {level}", v.word(ctx));
+    let mut text = match v.evidence {
+        Evidence::Randomized => {
+            let tag = if v.primary { ctx.t.primary_endpoint } else { ctx.t.exploratory_tag };
+            format!("{} ({tag})", v.endpoint)
+        }
+        Evidence::Rollout => v.endpoint.clone(),
+    };
     if let Some(effect) = &v.effect {
         text = format!("{text}{} {effect}", ctx.colon());
     }

@@ -33,7 +33,8 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
     blocks.push(Block::Heading(t.outages.into()));
     blocks.push(Block::Para(t.outages_intro.into()));
     blocks.push(outages_block(ctx));
-    Section::part("quality", format!("{number}. {}", t.quality), true, blocks)
+    // Reference matter: it follows the revisions without a page of its own.
+    Section::part("quality", format!("{number}. {}", t.quality), false, blocks)
 }
 
 fn counts_row(ctx: &Ctx, input: String, file: Option<String>, r: &Reconciliation, kind: RowKind) -> Row {

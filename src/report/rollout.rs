@@ -5,9 +5,10 @@
 //!
 //! Reads `rollout.parquet`'s protected rows; a hidden figure is not drawn.
 
-use super::context::{Ctx, chart};
+use super::context::{Ctx, HALF_WIDTH, chart};
 use super::doc::Block;
 use super::i18n;
+use super::impact::{Evidence, Finding, Verdict};
 use crate::charts::Job;
 use crate::charts::event_study::{EventStudy, EventTime};
 use crate::format;
@@ -16,30 +17,74 @@ use crate::tables::RolloutRow;
 /// The pre-trend p-value below which the report warns.
 const PRETREND_ALPHA: f64 = 0.05;
 
-/// The blocks of every roll-out, after the trials; none without roll-outs.
+/// The blocks of every roll-out, after the trials, two products abreast;
+/// none without roll-outs.
 pub fn blocks(ctx: &Ctx, jobs: &mut Vec<Job>) -> Vec<Block> {
     let rows = &ctx.input.tables.rollout;
     let w = i18n::rollout_labels(ctx.lang);
-    let mut out = Vec::new();
+    let mut columns = Vec::new();
     for product in rows.chunk_by(|a, b| a.project_id == b.project_id) {
-        // The first outcome's rate: the figure a committee reads.
-        let Some(outcome) = product.iter().find(|r| r.metric == "rate").map(|r| r.outcome.as_str()) else { continue };
-        let rate: Vec<&RolloutRow> = product.iter().filter(|r| r.metric == "rate" && r.outcome == outcome).collect();
-        if out.is_empty() {
-            out.push(Block::Heading(w.heading.into()));
-            out.push(Block::Para(w.intro.into()));
-        }
         let id = &product[0].project_id;
-        let title = i18n::fill(w.title, &[("product", ctx.name(id)), ("outcome", outcome)]);
-        out.push(Block::Heading(title.clone()));
-        let study = event_study(ctx, &rate, title);
+        let rate = read_rows(ctx, id);
+        let Some(outcome) = rate.first().map(|r| r.outcome.as_str()) else { continue };
+        let heading = format!("{} — {}", ctx.name(id), ctx.quoted(&ctx.outcome(outcome)));
+        let mut column = vec![Block::Heading(heading)];
+        let study = event_study(ctx, &rate, w.title.into());
         if study.points.iter().any(|p| p.estimate.is_some()) {
-            out.push(chart(jobs, format!("rollout_{}", ctx.stem(id)), study, w.chart_alt));
+            column.push(chart(jobs, format!("rollout_{}", ctx.stem(id)), study, w.chart_alt));
         }
-        out.push(Block::Para(overall(ctx, &rate)));
-        out.extend(pretrend(ctx, &rate));
+        column.push(Block::Para(overall(ctx, &rate)));
+        column.extend(pretrend(ctx, &rate));
+        columns.push(column);
+    }
+    if columns.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![Block::Heading(w.heading.into()), Block::Para(w.intro.into())];
+    let mut columns = columns.into_iter();
+    while let Some(left) = columns.next() {
+        out.push(Block::Columns([Some(left), columns.next()].into_iter().flatten().collect()));
     }
     out
+}
+
+/// The rows a product's roll-out is read by: the first outcome's rate.
+fn read_rows<'a>(ctx: &Ctx<'a>, project: &str) -> Vec<&'a RolloutRow> {
+    let rows = ctx.input.tables.rollout.iter().filter(|r| r.project_id == project && r.metric == "rate");
+    let Some(outcome) = rows.clone().next().map(|r| r.outcome.as_str()) else { return Vec::new() };
+    rows.filter(|r| r.outcome == outcome).collect()
+}
+
+/// A roll-out's verdict: its overall (`simple`) effect on the first
+/// outcome's rate, demonstrated when the 95 % interval leaves zero out;
+/// `None` for a product without a roll-out.
+pub fn verdict(ctx: &Ctx, project: &str) -> Option<Verdict> {
+    let rows = read_rows(ctx, project);
+    let simple = rows.iter().find(|r| r.aggregation == "simple")?;
+    let estimate = estimate(simple).filter(|_| !simple.suppressed);
+    let finding = match estimate {
+        Some((_, lo, _)) if lo > 0.0 => Finding::Effect,
+        Some((_, _, hi)) if hi < 0.0 => Finding::Harm,
+        _ => Finding::Inconclusive,
+    };
+    Some(Verdict {
+        evidence: Evidence::Rollout,
+        finding,
+        masked: simple.suppressed,
+        endpoint: ctx.outcome(&simple.outcome),
+        primary: true,
+        effect: estimate.is_some().then(|| effect_text(ctx, simple)),
+        q: None,
+    })
+}
+
+/// The roll-outs whose placebo months reject parallel trends (p < 0.05).
+pub fn pretrend_failures<'a>(ctx: &Ctx<'a>) -> Vec<&'a str> {
+    let rows = ctx.input.tables.rollout.iter();
+    let failing = rows.filter(|r| r.aggregation == "simple" && r.pretrend_p.is_some_and(|p| p < PRETREND_ALPHA));
+    let mut ids: Vec<&str> = failing.map(|r| r.project_id.as_str()).collect();
+    ids.dedup();
+    ids
 }
 
 fn event_study(ctx: &Ctx, rows: &[&RolloutRow], title: String) -> EventStudy {
@@ -58,7 +103,7 @@ fn event_study(ctx: &Ctx, rows: &[&RolloutRow], title: String) -> EventStudy {
         placebo_legend: w.placebo.into(),
         effect_legend: w.effect.into(),
         x_label: w.months_since.into(),
-        width: 1000,
+        width: HALF_WIDTH,
     }
 }
 
@@ -70,11 +115,8 @@ fn estimate(r: &RolloutRow) -> Option<(f64, f64, f64)> {
 fn overall(ctx: &Ctx, rows: &[&RolloutRow]) -> String {
     let w = i18n::rollout_labels(ctx.lang);
     let simple = rows.iter().find(|r| r.aggregation == "simple");
-    let effect = match simple.and_then(|r| estimate(r)) {
-        Some((att, lo, hi)) => {
-            let interval = ctx.interval(format::points_bare(ctx.lang, lo), format::points_bare(ctx.lang, hi));
-            format!("{} {interval}", format::points(ctx.lang, att))
-        }
+    let effect = match simple.filter(|r| estimate(r).is_some()) {
+        Some(r) => effect_text(ctx, r),
         None if simple.is_some_and(|r| r.suppressed) => format::masked(ctx.lang).to_owned(),
         None => "—".into(),
     };
@@ -90,4 +132,11 @@ fn pretrend(ctx: &Ctx, rows: &[&RolloutRow]) -> Vec<Block> {
         Some(p) => vec![Block::Note(i18n::fill(w.pretrend_holds, &[("p", &format::p_clause(ctx.lang, p))]))],
         None => vec![Block::Note(w.pretrend_none.into())],
     }
+}
+
+/// "+0.8 pp [0.4, 1.2]" (a row with an estimate).
+fn effect_text(ctx: &Ctx, r: &RolloutRow) -> String {
+    let Some((att, lo, hi)) = estimate(r) else { return "—".into() };
+    let interval = ctx.interval(format::points_bare(ctx.lang, lo), format::points_bare(ctx.lang, hi));
+    format!("{} {interval}", format::points(ctx.lang, att))
 }

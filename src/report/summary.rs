@@ -10,15 +10,18 @@
 //! for the verdicts themselves (`impact`) or markup (renderers).
 
 use std::cmp::Ordering;
+use std::path::Path;
 
 use super::context::{Ctx, TREND_MONTHS};
 use super::doc::{Block, Cell, CellKind, Row, Section, Table};
 use super::i18n;
 use super::impact::{self, Finding, Verdict};
 use super::model::{Direction, NorthStar, NorthStarStatus, ProjectInfo};
+use super::rollout;
 use crate::charts::sparkline;
 use crate::format;
 use crate::format::Lang;
+use crate::ingest::warning;
 use crate::registry::Kpi;
 use crate::tz;
 
@@ -41,7 +44,7 @@ pub fn status_of(ctx: &Ctx, project: &str) -> NorthStarStatus {
 /// Where a product stands in the summary: a harm, an effect, an
 /// inconclusive trial, then the statuses from the worst.
 fn decision_rank(ctx: &Ctx, project: &str) -> usize {
-    if let Some(v) = impact::verdict(ctx, project) {
+    if let Some(v) = impact::product_verdict(ctx, project) {
         return v.finding as usize;
     }
     let order = [
@@ -77,6 +80,7 @@ pub fn recent_outages<'a>(ctx: &Ctx<'a>) -> Vec<(&'a str, i32)> {
 
 fn sentences(ctx: &Ctx) -> Vec<String> {
     let mut out = vec![status_sentence(ctx), trial_sentence(ctx)];
+    out.extend(rollout_sentence(ctx));
     let alerts = alert_sentences(ctx);
     if alerts.is_empty() {
         out.push(ctx.t.no_alert.into());
@@ -148,25 +152,42 @@ pub fn join_and(lang: Lang, items: &[String]) -> String {
 
 /// What the trials show after correction, harms first.
 fn trial_sentence(ctx: &Ctx) -> String {
-    let t = ctx.t;
     let verdicts: Vec<(&str, Verdict)> =
         ctx.input.projects.iter().filter_map(|p| impact::verdict(ctx, &p.id).map(|v| (p.id.as_str(), v))).collect();
     if verdicts.is_empty() {
-        return t.no_trial.into();
+        return ctx.t.no_trial.into();
     }
+    let t = ctx.t;
+    verdict_sentence(ctx, &verdicts, [t.lead_trials_one, t.lead_trials, t.lead_effect, t.lead_no_effect])
+}
+
+/// What the roll-outs show, as for the trials; none without a roll-out.
+fn rollout_sentence(ctx: &Ctx) -> Option<String> {
+    let verdicts: Vec<(&str, Verdict)> =
+        ctx.input.projects.iter().filter_map(|p| rollout::verdict(ctx, &p.id).map(|v| (p.id.as_str(), v))).collect();
+    let t = ctx.t;
+    let words = [t.lead_rollouts_one, t.lead_rollouts, t.lead_rollout_effect, t.lead_rollout_no_effect];
+    (!verdicts.is_empty()).then(|| verdict_sentence(ctx, &verdicts, words))
+}
+
+/// "4 randomized trials are read this month: harm …; effect …; 2 remain
+/// inconclusive." `words`: the opening for one and for several, the effect
+/// clause and the clause without an effect.
+fn verdict_sentence(ctx: &Ctx, verdicts: &[(&str, Verdict)], words: [&str; 4]) -> String {
+    let t = ctx.t;
     let with = |f: Finding| -> Vec<(&str, &Verdict)> {
         verdicts.iter().filter(|(_, v)| v.finding == f).map(|(p, v)| (*p, v)).collect()
     };
     let (harms, effects) = (with(Finding::Harm), with(Finding::Effect));
     let inconclusive = with(Finding::Inconclusive).len();
-    let trials = i18n::fill(
-        if verdicts.len() == 1 { t.lead_trials_one } else { t.lead_trials },
+    let opening = i18n::fill(
+        if verdicts.len() == 1 { words[0] } else { words[1] },
         &[("n", &format::count(ctx.lang, verdicts.len() as u64))],
     );
     let effect_part = if effects.is_empty() {
-        t.lead_no_effect.to_string()
+        words[3].to_string()
     } else {
-        i18n::fill(t.lead_effect, &[("list", &named_verdicts(ctx, &effects))])
+        i18n::fill(words[2], &[("list", &named_verdicts(ctx, &effects))])
     };
     let harm_part = if harms.is_empty() {
         t.lead_no_harm.to_string()
@@ -179,7 +200,7 @@ fn trial_sentence(ctx: &Ctx) -> String {
         1 => t.lead_inconclusive_one.to_string(),
         n => i18n::fill(t.lead_inconclusive, &[("n", &format::count(ctx.lang, n as u64))]),
     };
-    let values = [("trials", trials.as_str()), ("first", &first), ("second", &second), ("rest", &rest)];
+    let values = [("trials", opening.as_str()), ("first", &first), ("second", &second), ("rest", &rest)];
     i18n::fill(t.lead_trial, &values)
 }
 
@@ -194,6 +215,10 @@ fn alert_sentences(ctx: &Ctx) -> Vec<String> {
         .collect();
     if !srm.is_empty() {
         out.push(i18n::fill(t.lead_srm, &[("list", &join_and(ctx.lang, &srm))]));
+    }
+    let pretrends: Vec<String> = rollout::pretrend_failures(ctx).iter().map(|p| ctx.name(p).to_owned()).collect();
+    if !pretrends.is_empty() {
+        out.push(i18n::fill(t.lead_pretrend, &[("list", &join_and(ctx.lang, &pretrends))]));
     }
     let outages: Vec<String> = recent_outages(ctx)
         .iter()
@@ -222,6 +247,20 @@ fn alert_sentences(ctx: &Ctx) -> Vec<String> {
         let rows = counted(ctx.lang, rejects.len(), t.catalog_row, t.catalog_rows);
         out.push(i18n::fill(t.lead_catalog, &[("rows", &rows), ("list", &join_and(ctx.lang, &items))]));
     }
+    let files: Vec<String> = ctx
+        .input
+        .reconciliation
+        .iter()
+        .filter(|r| warning::rejects_too_many(r.rejected, r.rows_read))
+        .map(|r| {
+            let name = Path::new(&r.file).file_name().map_or(r.file.clone(), |n| n.to_string_lossy().into_owned());
+            let share = format::percent(ctx.lang, r.rejected as f64 / r.rows_read as f64);
+            format!("{name} ({}, {share})", r.input)
+        })
+        .collect();
+    if !files.is_empty() {
+        out.push(i18n::fill(t.lead_rejected_files, &[("list", &join_and(ctx.lang, &files))]));
+    }
     out
 }
 
@@ -244,7 +283,7 @@ fn product_row(ctx: &Ctx, p: &ProjectInfo) -> Row {
         Some(ns) => (Cell::text(north_star_short(ctx, ns)), value_target(ctx, ns), change_cell(ctx, ns)),
         None => (Cell::missing(), Cell::missing(), Cell::missing()),
     };
-    let verdict = match impact::verdict(ctx, &p.id) {
+    let verdict = match impact::product_verdict(ctx, &p.id) {
         Some(v) => Cell { text: v.with_level(ctx), kind: CellKind::Verdict(v.sign()) },
         None => Cell::missing(),
     };
