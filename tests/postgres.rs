@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::{copy_dir, root, scratch};
-use pg::{ANALYST, ANALYST_PASSWORD, Cluster};
+use pg::{ANALYST, ANALYST_PASSWORD, Cluster, TLS_ONLY};
 use polars::prelude::*;
 
 const QUERY: &str = "SELECT project_id, user_id, occurred_at, event FROM events ORDER BY line";
@@ -81,13 +81,13 @@ fn load(client: &mut postgres::Client, csv: &str) {
 /// The tiny fixture in `dir`, its usage in `usage.csv` and in database
 /// `tiny` (text columns, so that every malformed value goes through as it is
 /// written). Returns the file config's text.
-fn tiny(cluster: &Cluster, dir: &Path) -> String {
+fn tiny(cluster: &Cluster, dir: &Path, db: &str) -> String {
     copy_dir(&root().join("datasets/fixtures/tiny"), dir);
     std::fs::remove_dir_all(dir.join("usage")).unwrap();
     let csv = tiny_usage_csv();
     std::fs::write(dir.join("usage.csv"), &csv).unwrap();
     let mut client = cluster.database(
-        "tiny",
+        db,
         "CREATE TABLE events (line serial PRIMARY KEY, project_id text, user_id text, occurred_at text, event text)",
     );
     load(&mut client, &csv);
@@ -211,7 +211,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 fn the_tiny_fixture_from_the_database_gives_the_outputs_of_its_file() {
     let Some(cluster) = pg::cluster() else { return };
     let dir = scratch("pg-tiny");
-    let files = tiny(cluster, &dir);
+    let files = tiny(cluster, &dir, "tiny");
     let url = cluster.url(ANALYST, "tiny", "");
     std::fs::write(dir.join("db.toml"), database_config(&files, "usage = \"usage.csv\"", &url, QUERY)).unwrap();
 
@@ -259,4 +259,194 @@ fn the_tiny_fixture_from_the_database_gives_the_outputs_of_its_file() {
     assert_eq!(expected, squeeze(text(&validate_db)));
     assert!(expected.contains("postgres:usage, row 9, column user_id: user_id is empty"), "{expected}");
     assert_no_password(&dir, &validate_db);
+}
+
+/// The tiny fixture read from database `db` with `url`'s parameters and
+/// `query`, by `jauge validate`.
+fn validate_tiny(cluster: &Cluster, name: &str, user: &str, params: &str, query: &str, env: &[(&str, &str)]) -> Output {
+    let dir = scratch(name);
+    let files = tiny(cluster, &dir, name.replace('-', "_").as_str());
+    let url = cluster.url(user, &name.replace('-', "_"), params);
+    std::fs::write(dir.join("db.toml"), database_config(&files, "usage = \"usage.csv\"", &url, query)).unwrap();
+    let o = jauge(&["validate", "--config", "db.toml"], &dir, env);
+    assert_no_password(&dir.join("home"), &o);
+    o
+}
+
+/// A run stopped with exit 1 by an error naming the input, the host and
+/// `said`, with a hint.
+fn assert_stopped(o: &Output, host: &str, said: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("error: postgres:usage"), "{err}");
+    assert!(err.contains(host), "the host {host}: {err}");
+    for s in said {
+        assert!(err.contains(s), "{s:?} in {err}");
+    }
+    assert!(err.contains("\nhint: "), "{err}");
+}
+
+#[test]
+fn each_failure_names_the_input_the_host_and_the_server_message() {
+    let Some(cluster) = pg::cluster() else { return };
+    let host = format!("127.0.0.1:{}", cluster.port);
+    let pw = with_password();
+
+    let wrong = [("PGPASSWORD", "not-the-password-4417")];
+    let o = validate_tiny(cluster, "pg-refused", ANALYST, "", QUERY, &wrong);
+    assert_stopped(&o, &host, &["the server refused the login", "password authentication failed for user \"analyst\""]);
+    assert!(stderr(&o).contains("PGPASSWORD") && !stderr(&o).contains("not-the-password-4417"), "{}", stderr(&o));
+
+    let o = validate_tiny(cluster, "pg-no-password", ANALYST, "", QUERY, &[]);
+    assert_stopped(&o, &host, &["the server asks for a password", "~/.pgpass"]);
+
+    let o = validate_tiny(cluster, "pg-no-table", ANALYST, "", "SELECT * FROM nowhere", &pw);
+    assert_stopped(&o, &host, &["the query names a table that does not exist", "relation \"nowhere\" does not exist"]);
+
+    let o = validate_tiny(cluster, "pg-syntax", ANALYST, "", "SELECT project_id FROM events WHERE", &pw);
+    assert_stopped(&o, &host, &["the query is not valid", "syntax error at end of input"]);
+
+    // A failure on a row, while the result streams.
+    let failing = "SELECT project_id, user_id, occurred_at, (1 / (line - 3))::text AS event FROM events ORDER BY line";
+    let o = validate_tiny(cluster, "pg-division", ANALYST, "", failing, &pw);
+    assert_stopped(&o, &host, &["the query stopped while its rows were read", "division by zero"]);
+
+    let o = validate_tiny(cluster, "pg-no-column", ANALYST, "", "SELECT project_id, user_id, event FROM events", &pw);
+    assert_stopped(&o, &host, &["column `occurred_at`", "the required column `occurred_at` is missing"]);
+    assert!(stderr(&o).contains("inputs.postgres.usage.query"), "{}", stderr(&o));
+
+    // No server at all on that port.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dir = scratch("pg-unreachable");
+    let files = tiny(cluster, &dir, "pg_unreachable");
+    let url = format!("postgresql://{ANALYST}@127.0.0.1:{closed}/tiny");
+    std::fs::write(dir.join("db.toml"), database_config(&files, "usage = \"usage.csv\"", &url, QUERY)).unwrap();
+    let o = jauge(&["run", "--config", "db.toml", "--out", "out"], &dir, &pw);
+    assert_stopped(&o, &format!("127.0.0.1:{closed}"), &["cannot reach the server", "Connection refused"]);
+    assert!(!dir.join("out").exists(), "a stopped run writes nothing");
+    assert_no_password(&dir, &o);
+}
+
+#[test]
+fn the_password_file_is_read_as_psql_reads_it() {
+    let Some(cluster) = pg::cluster() else { return };
+    let dir = scratch("pg-pgpass");
+    let files = tiny(cluster, &dir, "pgpass");
+    let url = cluster.url(ANALYST, "pgpass", "");
+    std::fs::write(dir.join("db.toml"), database_config(&files, "usage = \"usage.csv\"", &url, QUERY)).unwrap();
+    let pgpass = dir.join("home/.pgpass");
+    std::fs::create_dir_all(dir.join("home")).unwrap();
+    // A line for another database first; then a wildcard line, whose
+    // password's colon is escaped as libpq's documentation says.
+    let port = cluster.port;
+    std::fs::write(
+        &pgpass,
+        format!("127.0.0.1:{port}:other:{ANALYST}:wrong\n127.0.0.1:*:pgpass:{ANALYST}:{ANALYST_PASSWORD}\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = jauge(&["run", "--config", "db.toml", "--out", "out"], &dir, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_no_password(&dir.join("out"), &o);
+
+    // A password file others may read is not read, and the hint says why.
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = jauge(&["validate", "--config", "db.toml"], &dir, &[]);
+    assert_stopped(
+        &o,
+        &format!("127.0.0.1:{port}"),
+        &["the server asks for a password", "may be read by others", "chmod 600"],
+    );
+    assert_no_password(&dir.join("out"), &o);
+}
+
+#[test]
+fn sslmode_require_encrypts_and_checks_a_root_certificate_when_given() {
+    let Some(cluster) = pg::cluster() else { return };
+    let pw = with_password();
+    // The TLS-only role is refused on a connection without TLS.
+    let o = validate_tiny(cluster, "pg-tls-off", TLS_ONLY, "?sslmode=disable", QUERY, &pw);
+    let host = format!("127.0.0.1:{}", cluster.port);
+    assert_stopped(&o, &host, &["no encryption"]);
+
+    let o = validate_tiny(cluster, "pg-tls", TLS_ONLY, "?sslmode=require", QUERY, &pw);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("postgres:usage"));
+
+    // With a root certificate, the server's must chain to it.
+    let ca = cluster.ca_pem.to_str().unwrap();
+    let env = [pw[0], ("PGSSLROOTCERT", ca)];
+    let o = validate_tiny(cluster, "pg-tls-ca", TLS_ONLY, "?sslmode=require", QUERY, &env);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stranger = cluster.stranger_pem.to_str().unwrap();
+    let env = [pw[0], ("PGSSLROOTCERT", stranger)];
+    let o = validate_tiny(cluster, "pg-tls-stranger", TLS_ONLY, "?sslmode=require", QUERY, &env);
+    assert_stopped(&o, &host, &["the encrypted connection failed", "PGSSLROOTCERT"]);
+}
+
+/// The demo's usage, its monthly parquet parts, as one comma CSV in reading
+/// order, instants in RFC 3339 (UTC, µs).
+fn demo_usage_csv() -> String {
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(root().join("datasets/demo/usage"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
+    parts.sort();
+    let mut out = String::from("project_id,user_id,occurred_at,event\n");
+    for part in parts {
+        let df = common::read_parquet(&part);
+        let project = df.column("project_id").unwrap().str().unwrap().clone();
+        let user = df.column("user_id").unwrap().cast(&DataType::Int64).unwrap();
+        let user = user.i64().unwrap().clone();
+        let at = df.column("occurred_at").unwrap().datetime().unwrap().physical().clone();
+        let event = df.column("event").unwrap().cast(&DataType::String).unwrap();
+        let event = event.str().unwrap().clone();
+        for i in 0..df.height() {
+            let us = at.get(i).unwrap();
+            let stamp = chrono::DateTime::from_timestamp_micros(us).unwrap().format("%Y-%m-%dT%H:%M:%S%.6fZ");
+            out.push_str(&format!(
+                "{},{},{stamp},{}\n",
+                project.get(i).unwrap(),
+                user.get(i).unwrap(),
+                event.get(i).unwrap()
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_demo_from_typed_columns_gives_the_outputs_of_its_file() {
+    let Some(cluster) = pg::cluster() else { return };
+    let dir = scratch("pg-demo");
+    copy_dir(&root().join("datasets/demo"), &dir);
+    std::fs::remove_dir_all(dir.join("usage")).unwrap();
+    let csv = demo_usage_csv();
+    std::fs::write(dir.join("usage.csv"), &csv).unwrap();
+    // The types a product's database has: an integer id, an instant.
+    let mut client = cluster.database(
+        "demo",
+        "CREATE TABLE events (line bigserial PRIMARY KEY, project_id text NOT NULL, user_id bigint NOT NULL, \
+         occurred_at timestamptz NOT NULL, event text NOT NULL)",
+    );
+    load(&mut client, &csv);
+    let files = std::fs::read_to_string(dir.join("jauge.toml"))
+        .unwrap()
+        .replace("usage = \"usage/*\"", "usage = \"usage.csv\"");
+    std::fs::write(dir.join("files.toml"), &files).unwrap();
+    let url = cluster.url(ANALYST, "demo", "");
+    std::fs::write(dir.join("db.toml"), database_config(&files, "usage = \"usage.csv\"", &url, QUERY)).unwrap();
+
+    let from_files = jauge(&["run", "--config", "files.toml", "--out", "out-files"], &dir, &[]);
+    assert!(from_files.status.success(), "{}", stderr(&from_files));
+    let from_db = jauge(&["run", "--config", "db.toml", "--out", "out-db"], &dir, &with_password());
+    assert!(from_db.status.success(), "{}", stderr(&from_db));
+    assert_same_outputs(&dir.join("out-files"), &dir.join("out-db"), "usage.csv");
+    assert_no_password(&dir.join("out-db"), &from_db);
+    let rows = csv.lines().count() as u64 - 1;
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out-db/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["totals"]["usage"]["rows_read"].as_u64(), Some(rows));
 }

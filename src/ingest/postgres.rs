@@ -68,7 +68,8 @@ pub fn for_each_chunk(
     let rows_sha256 = {
         let inner = tx.copy_out(&copy).map_err(|e| server.query_failed(&e))?;
         let mut rows = Hashed { inner, hasher: sha2::Sha256::new() };
-        read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, each)?;
+        read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, each)
+            .map_err(|e| server.locate(e))?;
         rows.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
     };
     tx.commit().map_err(|e| server.failed("cannot close the transaction", &e))?;
@@ -272,6 +273,18 @@ impl Server {
                  in the config; the role needs SELECT on the tables it reads"
             )),
         )
+    }
+
+    /// A result that cannot be read at all (a required column missing, one
+    /// named twice) also names the server.
+    fn locate(&self, e: Error) -> Error {
+        match e {
+            Error::Input { file, column, row: None, message, hint } if !message.contains(&self.host) => {
+                let message = format!("{message} in the query's result (server at {})", self.host);
+                Error::Input { file, column, row: None, message, hint }
+            }
+            e => e,
+        }
     }
 
     fn failed(&self, what: &str, e: &postgres::Error) -> Error {

@@ -591,7 +591,7 @@ pub fn check_columns(present: &[bool], sources: &[&str], canonical: &[&str], pat
         return Ok(());
     };
     let (source, name) = (sources[k], canonical[k]);
-    let hint = if path.starts_with("postgres:") {
+    let hint = if path.to_string_lossy().starts_with("postgres:") {
         format!(
             "name the column in inputs.postgres.{input}.query (`SELECT ... AS {source}`), or map it in the config: [inputs.columns.{input}] {name} = \"<name in the result>\""
         )
