@@ -242,11 +242,13 @@ fn a_postgres_input_takes_no_path_and_no_password() {
         validate_edited("postgres-password", &[("assignments = \"assignments.csv\"", ""), ("[defaults]", password)]);
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("holds a password") && !err.contains("s3cret"), "{err}");
-    let valid = password.replace("me:s3cret@", "me@");
+    // A valid entry is read: here from a port where no server listens.
+    let valid = password.replace("me:s3cret@db", "me@127.0.0.1:1");
     let (code, err) =
         validate_edited("postgres-valid", &[("assignments = \"assignments.csv\"", ""), ("[defaults]", &valid)]);
     assert_eq!(code, Some(1), "{err}");
-    assert!(err.contains("postgres:assignments: reading an input from PostgreSQL is not available"), "{err}");
+    assert!(err.contains("postgres:assignments: cannot reach the server at 127.0.0.1:1"), "{err}");
+    assert!(err.contains("hint: check the host and port of inputs.postgres.assignments.url"), "{err}");
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! One module per subcommand. Each turns its arguments into settings, calls
 //! the library stages in order and prints what a user needs; the checks
-//! `run` and `validate` share (inputs this version can read, a month with
-//! data) are here.
+//! `run` and `validate` share (a month with data) are here.
 
 pub mod generate;
 pub mod init;
@@ -34,19 +33,6 @@ pub fn dispatch(cli: Cli) -> Result<()> {
 /// data: a month after the latest accepted usage timestamp would report
 /// zeros as if nothing had happened.
 fn load(settings: &Settings, stages: &mut Stages, what: &str) -> Result<Dataset> {
-    if let Some(input) = settings.inputs.iter().find(|i| i.postgres.is_some()) {
-        let name = input.kind.name();
-        return Err(Error::Input {
-            file: input.pattern.clone(),
-            column: None,
-            row: None,
-            message: "reading an input from PostgreSQL is not available in this version of jauge".to_owned(),
-            hint: Some(format!(
-                "export the query's result to a CSV or parquet file and set inputs.{name} to its path, \
-                 in place of inputs.postgres.{name}"
-            )),
-        });
-    }
     let ds = stages.run("load", what, || ingest::load(settings))?;
     if let Some(month) = settings.month {
         check_month(settings, &ds, month)?;

@@ -65,6 +65,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         month: ds.month,
         as_of: ds.as_of,
         reconciliation: &ds.reconciliation,
+        queries: &ds.queries,
         trials: &trials,
         outputs: &written,
         previous: previous.as_ref().map(|p| &p.manifest),

@@ -7,6 +7,7 @@
 pub mod cells;
 pub mod pages;
 pub mod parse;
+pub mod postgres;
 pub mod previous;
 pub mod read;
 pub mod reject;
@@ -199,6 +200,8 @@ pub struct Dataset {
     /// What the run goes on past but must say (SPEC section 1, "Loud, not
     /// silent").
     pub warnings: Vec<Warning>,
+    /// The inputs read from PostgreSQL: their query and server.
+    pub queries: Vec<postgres::QueryRead>,
 }
 
 impl Dataset {
@@ -270,11 +273,17 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
     let mut ledgers: Vec<FileLedger> = Vec::new();
     let mut catalog = Vec::new();
     let mut spans: FxHashMap<InputKind, Spans> = FxHashMap::default();
+    let mut queries = Vec::new();
     for spec in &settings.inputs {
-        let files = read::discover(&spec.resolved, spec.kind.name())?;
+        let files = match &spec.postgres {
+            Some(_) => vec![postgres::source_file(spec)],
+            None => read::discover(&spec.resolved, spec.kind.name())?,
+        };
         let source_tz = TzTable::new(spec.source_timezone);
         for file in &files {
-            let ledger = FileLedger::new(spec.kind.name(), settings.relative(&file.path), file_sha256(&file.path)?);
+            // A query's rows are hashed as they are read.
+            let sha256 = if spec.postgres.is_some() { String::new() } else { file_sha256(&file.path)? };
+            let ledger = FileLedger::new(spec.kind.name(), settings.relative(&file.path), sha256);
             let start = match spec.kind {
                 InputKind::Usage => stage.events.pushed(),
                 InputKind::Outcomes => stage.outcomes.len() as u64,
@@ -291,6 +300,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
                     report: &report_tz,
                 },
                 ledger,
+                query: None,
             };
             match spec.kind {
                 InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects)?,
@@ -304,6 +314,10 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
                 catalog.sort_by(|a: &Project, b| a.id.cmp(&b.id));
                 stage.catalog_index = catalog.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
             }
+            if let Some(query) = f.query.take() {
+                f.ledger.counts.sha256.clone_from(&query.rows_sha256);
+                queries.push(query);
+            }
             ledgers.push(f.ledger);
             stage.files_read += 1;
         }
@@ -315,6 +329,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
     let mut ds = finish(settings, stage, catalog, ledgers, &spans, &report_tz, month, as_of)?;
     ds.warnings = warning::collect(settings, &ds, &rejected_projects, &unknown);
     ds.rejected_projects = rejected_projects;
+    ds.queries = queries;
     Ok(ds)
 }
 
@@ -481,6 +496,7 @@ fn finish(
         rejected_projects: Vec::new(),
         latest,
         warnings: Vec::new(),
+        queries: Vec::new(),
     })
 }
 

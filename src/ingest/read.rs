@@ -207,25 +207,8 @@ pub fn for_each_chunk(
     match file.format {
         Format::Parquet => for_each_parquet_chunk(&file.path, |df, first_row| each(&Chunk::Frame { df, first_row })),
         Format::Csv { separator } => {
-            let mut header: Option<Vec<String>> = None;
-            let mut next_record = 1;
-            text::for_each_block(&file.path, Records::Csv, text::BLOCK_BYTES, text::BLOCK_BYTES, |bytes, line| {
-                let mut block = text::decode(bytes, plan.encoding, &file.path, line, plan.input)?;
-                let first_line = if header.is_some() { line } else { line + 1 };
-                let names = match &header {
-                    Some(names) => names,
-                    None => {
-                        let end = block.find('\n').map_or(block.len(), |i| i + 1);
-                        let first: String = block.drain(..end).collect();
-                        let first = first.strip_suffix('\n').unwrap_or(&first);
-                        let first = first.strip_suffix('\r').unwrap_or(first);
-                        header.insert(text::csv_header(first, separator, &file.path)?)
-                    }
-                };
-                let chunk = text::csv_chunk(block, names, separator, &plan.wanted, (next_record, first_line));
-                next_record += chunk.height() as u64;
-                each(&Chunk::Text(chunk))
-            })
+            let open = File::open(&file.path).map_err(|e| Error::io(&file.path, e))?;
+            for_each_csv_chunk(open, |e| Error::io(&file.path, e), &file.path, separator, plan, each)
         }
         Format::Ndjson => {
             text::for_each_block(&file.path, Records::Lines, text::BLOCK_BYTES, text::BLOCK_BYTES, |bytes, line| {
@@ -234,6 +217,38 @@ pub fn for_each_chunk(
             })
         }
     }
+}
+
+/// Calls `each` with consecutive chunks of a CSV stream: a file, or a
+/// query's result (`path` then names the input), its read errors worded by
+/// `io`.
+pub fn for_each_csv_chunk(
+    source: impl Read,
+    io: impl Fn(std::io::Error) -> Error,
+    path: &Path,
+    separator: u8,
+    plan: &ReadPlan<'_>,
+    mut each: impl FnMut(&Chunk) -> Result<()>,
+) -> Result<()> {
+    let mut header: Option<Vec<String>> = None;
+    let mut next_record = 1;
+    text::for_each_block_of(source, io, Records::Csv, text::BLOCK_BYTES, text::BLOCK_BYTES, |bytes, line| {
+        let mut block = text::decode(bytes, plan.encoding, path, line, plan.input)?;
+        let first_line = if header.is_some() { line } else { line + 1 };
+        let names = match &header {
+            Some(names) => names,
+            None => {
+                let end = block.find('\n').map_or(block.len(), |i| i + 1);
+                let first: String = block.drain(..end).collect();
+                let first = first.strip_suffix('\n').unwrap_or(&first);
+                let first = first.strip_suffix('\r').unwrap_or(first);
+                header.insert(text::csv_header(first, separator, path)?)
+            }
+        };
+        let chunk = text::csv_chunk(block, names, separator, &plan.wanted, (next_record, first_line));
+        next_record += chunk.height() as u64;
+        each(&Chunk::Text(chunk))
+    })
 }
 
 /// Parquet in slices of `CHUNK_ROWS`, with decimal columns read by hand
@@ -576,7 +591,11 @@ pub fn check_columns(present: &[bool], sources: &[&str], canonical: &[&str], pat
         return Ok(());
     };
     let (source, name) = (sources[k], canonical[k]);
-    let hint = if source == name {
+    let hint = if path.to_string_lossy().starts_with("postgres:") {
+        format!(
+            "name the column in inputs.postgres.{input}.query (`SELECT ... AS {source}`), or map it in the config: [inputs.columns.{input}] {name} = \"<name in the result>\""
+        )
+    } else if source == name {
         format!(
             "rename the column in the export, or map it in the config: [inputs.columns.{input}] {name} = \"<name in the file>\" (see docs/configuration.md)"
         )

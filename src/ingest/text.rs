@@ -193,10 +193,23 @@ pub fn for_each_block(
     records: Records,
     block_bytes: usize,
     max_record: usize,
+    each: impl FnMut(Vec<u8>, u64) -> Result<()>,
+) -> Result<()> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    for_each_block_of(file, |e| Error::io(path, e), records, block_bytes, max_record, each)
+}
+
+/// [`for_each_block`] over any stream (a query's result), its read errors
+/// worded by `io`.
+pub fn for_each_block_of(
+    mut file: impl Read,
+    io: impl Fn(std::io::Error) -> Error,
+    records: Records,
+    block_bytes: usize,
+    max_record: usize,
     mut each: impl FnMut(Vec<u8>, u64) -> Result<()>,
 ) -> Result<()> {
-    let io = |e| Error::io(path, e);
-    let mut file = File::open(path).map_err(io)?;
+    let io = &io;
     let mut pending: Vec<u8> = Vec::new();
     let mut ended = fill(&mut file, &mut pending, block_bytes).map_err(io)?;
     let mut line = 1;
@@ -233,7 +246,7 @@ pub fn for_each_block(
 }
 
 /// Appends up to `block_bytes` of the file to `pending`; true at its end.
-fn fill(file: &mut File, pending: &mut Vec<u8>, block_bytes: usize) -> std::io::Result<bool> {
+fn fill(file: &mut impl Read, pending: &mut Vec<u8>, block_bytes: usize) -> std::io::Result<bool> {
     let read = file.by_ref().take(block_bytes as u64).read_to_end(pending)?;
     Ok(read < block_bytes)
 }

@@ -21,6 +21,8 @@ pub struct FileRead<'a> {
     pub file: &'a SourceFile,
     pub rules: CellRules<'a>,
     pub ledger: FileLedger,
+    /// What reading a PostgreSQL query found out; none for a file.
+    pub query: Option<super::postgres::QueryRead>,
 }
 
 impl<'a> FileRead<'a> {
@@ -55,7 +57,9 @@ impl<'a> FileRead<'a> {
         let input = self.spec.kind.name();
         let mut present = vec![false; names.len()];
         let mut records = 0;
-        read::for_each_chunk(&file, &plan, |chunk| {
+        let spec = self.spec;
+        let mut query = None;
+        let on_chunk = |chunk: &Chunk| {
             for (seen, name) in present.iter_mut().zip(&names) {
                 *seen |= chunk.has_column(name);
             }
@@ -64,7 +68,12 @@ impl<'a> FileRead<'a> {
                 read::check_columns(&present, &names, required, &file.path, input)?;
             }
             each(self, chunk)
-        })?;
+        };
+        match &spec.postgres {
+            Some(source) => query = Some(super::postgres::for_each_chunk(spec, source, &plan, on_chunk)?),
+            None => read::for_each_chunk(&file, &plan, on_chunk)?,
+        }
+        self.query = query;
         if records > 0 {
             read::check_columns(&present, &names, required, &file.path, input)?;
         }

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::config::{PlannedN, Settings};
+use crate::ingest::postgres::QueryRead;
 use crate::privacy::Suppressed;
 use crate::stats::Z95;
 use crate::tables::Reconciliation;
@@ -22,6 +23,8 @@ pub struct Manifest<'a> {
     pub month: i32,
     pub as_of: i32,
     pub reconciliation: &'a [Reconciliation],
+    /// The inputs read from PostgreSQL: what stands for their file.
+    pub queries: &'a [QueryRead],
     /// Each trial's `planned_n`, recorded with the methods.
     pub trials: &'a [PlannedN],
     pub outputs: &'a [Written],
@@ -80,6 +83,10 @@ impl Manifest<'_> {
                 v["input"] = json!(r.input);
                 v["file"] = json!(r.file);
                 v["sha256"] = json!(r.sha256);
+                if let Some(q) = self.queries.iter().find(|q| r.file == format!("postgres:{}", q.input)) {
+                    v["query"] = json!(q.query);
+                    v["server_version"] = json!(q.server_version);
+                }
                 v
             })
             .collect();
