@@ -189,6 +189,7 @@ pub struct Labels {
     // Data quality.
     pub reconciliation: &'static str,
     pub reconciliation_intro: &'static str,
+    pub reconciliation_masked: &'static str,
     pub input: &'static str,
     pub file: &'static str,
     pub rows_read: &'static str,
@@ -544,6 +545,7 @@ static FR: Labels = Labels {
     not_reached: "non atteinte",
     reconciliation: "Réconciliation des lignes lues",
     reconciliation_intro: "Pour chaque fichier, lues = acceptées + rejetées + doublons + après l’arrêt\u{A0}: aucune ligne n’est écartée sans être comptée.",
+    reconciliation_masked: "Les lignes lues et acceptées des affectations sont masquées\u{A0}: elles font la somme des bras des essais, et un bras de moins de {k}\u{A0}personnes n’est pas publié.",
     input: "Entrée",
     file: "Fichier",
     rows_read: "Lues",
@@ -796,6 +798,7 @@ static EN: Labels = Labels {
     not_reached: "not reached",
     reconciliation: "Reconciliation of the rows read",
     reconciliation_intro: "For each file, read = accepted + rejected + duplicates + after the cut-off: no row is set aside without being counted.",
+    reconciliation_masked: "The assignments’ rows read and accepted are masked: they add up the trials’ arms, and an arm of fewer than {k} people is not published.",
     input: "Input",
     file: "File",
     rows_read: "Read",

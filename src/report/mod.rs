@@ -372,4 +372,24 @@ mod tests {
         let page = &out.markdown[out.markdown.find("<a id=\"p-atelier-cv\">").expect("a page for the product")..];
         assert!(page.contains("Effect demonstrated · staggered roll-out, evidence level 3"));
     }
+
+    /// The accepted assignments are the sum of the trials' arms: with one
+    /// arm unpublished they, and the rows read, are masked.
+    #[test]
+    fn a_hidden_arm_masks_the_assignments_reconciliation() {
+        let row = |md: &str| {
+            let line = md.lines().find(|l| l.starts_with("| assignments | assignments.csv |"));
+            line.expect("the assignments file's row").to_owned()
+        };
+        let tables = fixture::tables();
+        let shown = row(&render(&fixture::report_input(&tables, Lang::En)).markdown);
+        assert!(shown.contains("| 4,120 |"), "{shown}");
+        let mut tables = fixture::tables();
+        let trial = tables.impact[0].project_id.clone();
+        tables.survival_summary.retain(|s| !(s.project_id == trial && s.arm == "control"));
+        let md = render(&fixture::report_input(&tables, Lang::En)).markdown;
+        let hidden = row(&md);
+        assert!(hidden.starts_with("| assignments | assignments.csv | masked | masked | 3 |"), "{hidden}");
+        assert!(md.contains("The assignments’ rows read and accepted are masked"));
+    }
 }

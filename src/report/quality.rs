@@ -23,6 +23,10 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
     let t = ctx.t;
     let mut blocks = vec![Block::Heading(t.reconciliation.into()), Block::Para(t.reconciliation_intro.into())];
     blocks.push(Block::Table(reconciliation_table(ctx)));
+    if an_arm_is_hidden(ctx) {
+        let k = format::count(ctx.lang, ctx.input.min_cell);
+        blocks.push(Block::Note(i18n::fill(t.reconciliation_masked, &[("k", &k)])));
+    }
     blocks.push(Block::Heading(t.reject_reasons.into()));
     blocks.push(Block::Note(t.reject_intro.into()));
     blocks.push(reasons_block(ctx));
@@ -37,11 +41,37 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
     Section::part("quality", format!("{number}. {}", t.quality), false, blocks)
 }
 
+/// Whether a trial's arm is left unpublished (fewer than `k` people, or
+/// hidden): the accepted assignment rows are the sum of every trial's arms,
+/// so with the other arms published they would give it back (SPEC 6).
+fn an_arm_is_hidden(ctx: &Ctx) -> bool {
+    let published = |project: &str, arm: &str| {
+        let rows = ctx.survival_summary.get(project).into_iter().flatten();
+        rows.filter(|s| s.arm == arm).any(|s| s.n.is_some())
+    };
+    ctx.input.min_cell > 0
+        && ctx
+            .input
+            .planned_n
+            .iter()
+            .any(|t| !(published(&t.project_id, "treatment") && published(&t.project_id, "control")))
+}
+
 fn counts_row(ctx: &Ctx, input: String, file: Option<String>, r: &Reconciliation, kind: RowKind) -> Row {
     let n = |v: u64| Cell::number(format::count(ctx.lang, v));
+    // Read = accepted + the rest: both go, or the one left gives the other.
+    let masked = r.input == "assignments" && an_arm_is_hidden(ctx);
+    let sum = |v: u64| if masked { Cell::suppressed(format::masked(ctx.lang)) } else { n(v) };
     let file = file.map_or_else(Cell::missing, Cell::text);
-    let cells =
-        vec![Cell::text(input), file, n(r.rows_read), n(r.accepted), n(r.rejected), n(r.duplicate), n(r.after_cutoff)];
+    let cells = vec![
+        Cell::text(input),
+        file,
+        sum(r.rows_read),
+        sum(r.accepted),
+        n(r.rejected),
+        n(r.duplicate),
+        n(r.after_cutoff),
+    ];
     Row::with_kind(cells, kind)
 }
 
@@ -60,7 +90,8 @@ fn reconciliation_table(ctx: &Ctx) -> Table {
             rows.push(counts_row(ctx, input.to_string(), Some(f.file.clone()), f, RowKind::Normal));
         }
         if files.len() > 1 {
-            let total = files.iter().fold(Reconciliation::default(), |acc, f| Reconciliation {
+            let named = Reconciliation { input: input.to_string(), ..Reconciliation::default() };
+            let total = files.iter().fold(named, |acc, f| Reconciliation {
                 rows_read: acc.rows_read + f.rows_read,
                 accepted: acc.accepted + f.accepted,
                 rejected: acc.rejected + f.rejected,

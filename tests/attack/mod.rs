@@ -383,6 +383,7 @@ pub fn attack(run: &Run, truth: &Run, s: &Setting, oracle: &Oracle) -> Vec<Findi
         }
     }
     suppressed_rows(run, &mut findings);
+    take_up(run, s.k, &mut findings);
     small_segments(run, oracle, &mut findings);
     report_counts(run, s.k, &mut findings);
     shares(run, s, &mut findings);
@@ -454,6 +455,27 @@ fn suppressed_rows(run: &Run, findings: &mut Vec<Finding>) {
     for i in (0..t.len()).filter(|&i| n[i].is_none()) {
         if events[i].is_some() || median[i].is_some() || low[i].is_some() || high[i].is_some() {
             findings.push(Finding::new("survival arm hides n, not its figures", format!("survival_summary row {i}")));
+        }
+    }
+}
+
+/// A published take-up share times its arm's size is the number of people
+/// who took the product up (SPEC 6 judges it as a count): never between 1
+/// and k − 1. The q-values come from published rows only, so a suppressed
+/// row has none (checked with the other figures above).
+fn take_up(run: &Run, k: u64, findings: &mut Vec<Finding>) {
+    let t = &run.impact;
+    for (share, n) in [("takeup_treatment", "n_treatment"), ("takeup_control", "n_control")] {
+        let (shares, sizes) = (t.float(share), t.count(n));
+        for i in 0..t.len() {
+            let (Some(u), Some(n)) = (shares[i], sizes[i]) else { continue };
+            let took = (u * n as f64).round() as u64;
+            if small(took, k) {
+                findings.push(Finding::new(
+                    "take-up share gives a small count",
+                    format!("impact row {i}: {share} × {n} = {took}"),
+                ));
+            }
         }
     }
 }
