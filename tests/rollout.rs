@@ -1,7 +1,8 @@
 //! Staggered roll-outs end to end on the tiny fixture: the `rollouts` input
 //! validated like the others (a repeated unit, an unknown product, a bad
 //! date, an opening after the cut-off), a unit that no `users` row carries
-//! told as a warning, and `rollout.parquet` written with its columns.
+//! told as a warning and a line of the report's data quality, the settings
+//! in the manifest, and `rollout.parquet` written with its columns.
 
 mod common;
 
@@ -37,6 +38,12 @@ fn the_rollouts_input_is_validated_and_accounted_for() {
     assert!(warnings.contains("unit \"Corse\" of product \"alpha\" is in no users row"), "{warnings}");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("out/manifest.json")).unwrap()).unwrap();
+    let recorded = &manifest["methods"]["rollouts"];
+    assert_eq!(recorded[0]["project_id"], "alpha");
+    assert_eq!(recorded[0]["rollout"]["by"], "region");
+    assert_eq!(recorded[0]["rollout"]["since"], "2026-08");
+    let report = std::fs::read_to_string(dir.join("out/report.md")).unwrap();
+    assert!(report.contains("unit “Corse” of the rollouts file is the “region” of no users row"), "{report}");
     let totals = &manifest["totals"]["rollouts"];
     // 6 rows: Normandie and Corse accepted, a repeated Normandie, an unknown
     // product and a 30 February rejected, a December opening after the
@@ -55,4 +62,18 @@ fn the_rollouts_input_is_validated_and_accounted_for() {
     let names: Vec<&str> = rollout.get_column_names().iter().map(|n| n.as_str()).collect();
     assert_eq!(&names[..4], ["project_id", "outcome", "metric", "aggregation"]);
     assert!(rollout.height() > 0, "Normandie opened in October, Bretagne never: one group, one comparison unit");
+}
+
+/// A product with `rollout` but no accepted `rollouts` row: no roll-out
+/// figure, a warning, and a line of the report, not a crash.
+#[test]
+fn a_rollout_without_openings_is_told_not_computed() {
+    let dir = fixture("rollout-none");
+    std::fs::write(dir.join("rollouts.csv"), "project_id,unit,started_on\nalpha,Bretagne,2026-02-30\n").unwrap();
+    let o = jauge(&["run", "--config", "jauge.toml", "--out", "out"], &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("has a rollout but no accepted rollouts row"), "{}", stderr(&o));
+    assert_eq!(read_parquet(&dir.join("out/rollout.parquet")).height(), 0);
+    let report = std::fs::read_to_string(dir.join("out/report.md")).unwrap();
+    assert!(report.contains("a roll-out is configured, but the rollouts file gives no accepted opening for it"));
 }

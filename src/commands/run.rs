@@ -8,6 +8,7 @@ use crate::config::{InputKind, PlannedN, Settings};
 use crate::error::{Error, Result};
 use crate::ingest::Dataset;
 use crate::ingest::previous::Previous;
+use crate::ingest::warning::Warning;
 use crate::kpi::quality;
 use crate::output::folder::{Marker, OutputFolder};
 use crate::output::manifest::{Manifest, Written};
@@ -157,6 +158,12 @@ fn report_input<'a>(
         previous,
         labels: settings.labels.clone(),
         catalog_rejects: catalog_rejects(settings, ds),
+        rollout_warnings: ds
+            .warnings
+            .iter()
+            .filter(|w| matches!(w, Warning::UnknownUnit { .. } | Warning::NoRollout { .. }))
+            .cloned()
+            .collect(),
     }
 }
 

@@ -105,7 +105,7 @@ impl Manifest<'_> {
             "as_of": tz::format_day(self.as_of),
             "inputs": inputs,
             "totals": totals,
-            "methods": methods(self.trials),
+            "methods": methods(self.trials, self.settings),
             "outputs": outputs,
             "previous": self.previous.map(previous_run),
             "timings": timings,
@@ -116,7 +116,12 @@ impl Manifest<'_> {
     }
 }
 
-fn methods(trials: &[PlannedN]) -> Value {
+fn methods(trials: &[PlannedN], settings: &Settings) -> Value {
+    let rollouts: Vec<Value> = settings
+        .projects
+        .iter()
+        .filter_map(|p| p.rollout.as_ref().map(|r| json!({ "project_id": p.id, "rollout": r })))
+        .collect();
     json!({
         "z": Z95,
         "rate_interval": "Wilson score 95%",
@@ -135,6 +140,8 @@ fn methods(trials: &[PlannedN]) -> Value {
         "multiplicity": "Benjamini–Hochberg q-value over the published impact p-values",
         "regression_adjustment": "CUPED, pooled theta, covariate = the metric over the pre-window of the same length, Welch t 95%",
         "effect_on_users": "complier average causal effect (Wald), delta-method 95% interval",
+        "staggered_rollout": "Callaway & Sant'Anna (2021) ATT(g,t), outcome regression without covariates, influence-function standard errors with the estimated group shares' term, normal 95% interval; pre-trend Wald test over the placebo cells",
+        "rollouts": rollouts,
         "disclosure_control": "primary (counts 1..min_cell-1, segment values of fewer than min_cell users), secondary (groups with published totals, one cell per count across tables, audited until no hidden count can be worked out); survival from cumulative counts rounded down to multiples of min_cell",
     })
 }

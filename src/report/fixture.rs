@@ -596,6 +596,7 @@ pub fn input(tables: &Tables, lang: Lang, n: usize, as_of: i32) -> ReportInput<'
             reason: "bad_date".into(),
             unknown_usage_rows: 12,
         }],
+        rollout_warnings: Vec::new(),
     }
 }
 

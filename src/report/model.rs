@@ -7,6 +7,7 @@
 
 pub use crate::config::{Labels, PlannedN};
 use crate::format::Lang;
+use crate::ingest::warning::Warning;
 use crate::revisions::PreviousRun;
 pub use crate::tables::{CatalogReject, Direction, IdCoverage, NorthStar, NorthStarStatus};
 use crate::tables::{Reconciliation, Tables};
@@ -69,4 +70,7 @@ pub struct ReportInput<'a> {
     pub labels: Labels,
     /// Rejected rows of the catalog: each product the report cannot show.
     pub catalog_rejects: Vec<CatalogReject>,
+    /// The roll-outs' input problems the data-quality section lists: a unit
+    /// that no `users` row carries, a product without a `rollouts` row.
+    pub rollout_warnings: Vec<Warning>,
 }

@@ -13,6 +13,7 @@ use super::context::Ctx;
 use super::doc::{Block, Cell, Row, RowKind, Section, Table};
 use super::i18n;
 use crate::format;
+use crate::ingest::warning::Warning;
 use crate::registry::Kpi;
 use crate::tables::{Reconciliation, Share};
 
@@ -34,6 +35,7 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
         blocks.push(Block::Heading(t.id_coverage.into()));
         blocks.push(Block::Table(coverage_table(ctx)));
     }
+    blocks.extend(rollout_blocks(ctx));
     blocks.push(Block::Heading(t.outages.into()));
     blocks.push(Block::Para(t.outages_intro.into()));
     blocks.push(outages_block(ctx));
@@ -103,6 +105,29 @@ fn reconciliation_table(ctx: &Ctx) -> Table {
         }
     }
     Table { head, rows }
+}
+
+/// One line per roll-out input problem; nothing when there is none.
+fn rollout_blocks(ctx: &Ctx) -> Vec<Block> {
+    let t = ctx.t;
+    let lines: Vec<String> = ctx
+        .input
+        .rollout_warnings
+        .iter()
+        .filter_map(|w| match w {
+            Warning::UnknownUnit { project, unit, column } => {
+                Some(i18n::fill(t.unknown_unit, &[("product", ctx.name(project)), ("unit", unit), ("column", column)]))
+            }
+            Warning::NoRollout { project } => Some(i18n::fill(t.no_rollout, &[("product", ctx.name(project))])),
+            _ => None,
+        })
+        .collect();
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let mut blocks = vec![Block::Heading(t.rollout_inputs.into())];
+    blocks.extend(lines.into_iter().map(Block::Para));
+    blocks
 }
 
 /// The most frequent reasons first; ties by input then reason code.
