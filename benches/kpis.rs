@@ -9,10 +9,12 @@
 //!   pass of reach and retention alone (`compute/reach+retention`): outcome
 //!   rates and the Kaplan–Meier arm `all` (`+outcomes`), funnels
 //!   (`+funnels`), survival by arm and impact (`+trials`); `all` has every
-//!   family and `all, no segments` drops the `region=…` breakdown;
+//!   family, `all, no segments` drops the `region=…` breakdown and
+//!   `all, no roll-outs` the staggered roll-outs (their panel and estimator);
 //! - `protect`: `privacy::protect` with the dataset's `min_cell = 10`.
 //!
-//! `cargo bench --bench kpis`; see docs/performance.md.
+//! `cargo bench --bench kpis`; `JAUGE_BENCH_USERS=370000` for about 10
+//! million events; see docs/performance.md.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,15 +25,19 @@ use jauge::config::Settings;
 use jauge::ingest::{self, Dataset};
 use jauge::{kpi, privacy};
 
-const USERS: u64 = 20_000;
+/// The generator's users (`JAUGE_BENCH_USERS`, default 20 000).
+fn users() -> u64 {
+    std::env::var("JAUGE_BENCH_USERS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000)
+}
 
 /// The dataset's folder, generated on first use (the generator is
 /// deterministic, so a folder made earlier holds the same files).
 fn dataset() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/kpis-{USERS}"));
+    let users = users();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/kpis-{users}"));
     if !dir.join("truth.json").is_file() {
         let status = Command::new(env!("CARGO_BIN_EXE_jauge"))
-            .args(["generate", "--quiet", "--users", &USERS.to_string(), "--out"])
+            .args(["generate", "--quiet", "--users", &users.to_string(), "--out"])
             .arg(&dir)
             .status()
             .expect("run jauge generate");
@@ -53,15 +59,31 @@ struct Families {
     funnels: bool,
     trials: bool,
     segments: bool,
+    rollouts: bool,
 }
 
-const VARIANTS: [Families; 6] = [
-    Families { name: "all", outcomes: true, funnels: true, trials: true, segments: true },
-    Families { name: "reach+retention", outcomes: false, funnels: false, trials: false, segments: true },
-    Families { name: "+outcomes", outcomes: true, funnels: false, trials: false, segments: true },
-    Families { name: "+funnels", outcomes: false, funnels: true, trials: false, segments: true },
-    Families { name: "+trials", outcomes: true, funnels: false, trials: true, segments: true },
-    Families { name: "all, no segments", outcomes: true, funnels: true, trials: true, segments: false },
+const VARIANTS: [Families; 7] = [
+    Families { name: "all", outcomes: true, funnels: true, trials: true, segments: true, rollouts: true },
+    Families {
+        name: "reach+retention",
+        outcomes: false,
+        funnels: false,
+        trials: false,
+        segments: true,
+        rollouts: false,
+    },
+    Families { name: "+outcomes", outcomes: true, funnels: false, trials: false, segments: true, rollouts: false },
+    Families { name: "+funnels", outcomes: false, funnels: true, trials: false, segments: true, rollouts: false },
+    Families { name: "+trials", outcomes: true, funnels: false, trials: true, segments: true, rollouts: false },
+    Families { name: "all, no segments", outcomes: true, funnels: true, trials: true, segments: false, rollouts: true },
+    Families {
+        name: "all, no roll-outs",
+        outcomes: true,
+        funnels: true,
+        trials: true,
+        segments: true,
+        rollouts: false,
+    },
 ];
 
 /// `settings` without the families `f` leaves out (the dataset is changed
@@ -79,6 +101,11 @@ fn restricted(settings: &Settings, f: &Families) -> Settings {
     if !f.funnels {
         for p in &mut s.projects {
             p.funnel = None;
+        }
+    }
+    if !f.rollouts {
+        for p in &mut s.projects {
+            p.rollout = None;
         }
     }
     s
