@@ -205,3 +205,28 @@ fn a_segment_of_more_than_1000_values_is_an_input_error() {
         }
     }
 }
+
+/// A quoted field that holds a newline moves every later record down one
+/// line: the examples and `--rejects` give the line an editor shows.
+#[test]
+fn a_line_counts_the_newlines_inside_quoted_fields() {
+    let dir = scratch("validate-embedded-newline");
+    let fixture = dir.join("fixture");
+    copy_dir(&root().join("datasets/fixtures/tiny"), &fixture);
+    let text = "project_id;user_id;occurred_at;event;note\n\
+                alpha;2;2026-10-06T09:00:00+02:00;visit;\"written on\ntwo lines\"\n\
+                alpha;2;never a time;visit;\n";
+    std::fs::write(fixture.join("usage/c.csv"), text).unwrap();
+    // Counted in the file itself: the line where the bad record starts.
+    let line = 1 + text.lines().position(|l| l.contains("never a time")).unwrap();
+    assert_eq!(line, 4, "header, a record on two lines, then the bad one");
+    let csv = dir.join("rejects.csv");
+    let config = fixture.join("jauge.toml");
+    let out = jauge(&["validate", "--config", config.to_str().unwrap(), "--rejects", csv.to_str().unwrap()], &root());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let example = format!("usage/c.csv, line {line}, column occurred_at: occurred_at \"never a time\"");
+    assert!(stdout(&out).contains(&example), "{}", stdout(&out));
+    let rejects = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
+    let row = rejects.lines().find(|l| l.contains("usage/c.csv")).expect("the bad record in --rejects");
+    assert!(row.starts_with(&format!("usage;usage/c.csv;2;{line};bad_timestamp;")), "{row}");
+}

@@ -37,16 +37,8 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     tables.rejects = ds.rejects.clone();
     let trials = planned_n(&settings, &ds);
     let out = named.unwrap_or_else(|| default_out(ds.month));
-    let previous = Previous::open(&previous_dir(args, &out, ds.month))?;
-    if let (None, Some(dir)) = (&previous, &args.previous) {
-        return Err(Error::usage(
-            format!("--previous {} holds no jauge report (no manifest.json)", dir.display()),
-            "name the folder of an earlier `jauge run`, e.g. --previous reports/2026-09",
-        ));
-    }
-    if let Some(previous) = &previous {
-        tables.revisions = revisions::revisions(&tables, &previous.values());
-    }
+    let previous =
+        stages.run("revisions", "comparing with the earlier run", || compare(args, &out, ds.month, &mut tables))?;
     let previous_run = previous.as_ref().and_then(|p| PreviousRun::of(&p.manifest, &ds.reconciliation));
     let input = report_input(&settings, &ds, &tables, outages, &trials, previous_run);
     let rendered = stages.run("report", "drawing the charts and the report", || report::render(&input));
@@ -60,7 +52,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     written
         .push(stages.run("workbook", "writing the workbook", || output::write_workbook(&folder, &tables, ds.as_of))?);
     written.extend(output::write_report(&folder, &rendered)?);
-    written.push(output::write_public(&folder, &public)?);
+    written.push(stages.run("write_public", "writing the public pages", || output::write_public(&folder, &public))?);
     let manifest = Manifest {
         settings: &settings,
         month: ds.month,
@@ -78,6 +70,22 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         summary(&ds, &out, &written, v);
     }
     Ok(())
+}
+
+/// The earlier run, if any, and this run's revisions against it (SPEC
+/// section 8); a `--previous` that names no run is a usage error.
+fn compare(args: &RunArgs, out: &Path, month: i32, tables: &mut Tables) -> Result<Option<Previous>> {
+    let previous = Previous::open(&previous_dir(args, out, month))?;
+    if let (None, Some(dir)) = (&previous, &args.previous) {
+        return Err(Error::usage(
+            format!("--previous {} holds no jauge report (no manifest.json)", dir.display()),
+            "name the folder of an earlier `jauge run`, e.g. --previous reports/2026-09",
+        ));
+    }
+    if let Some(previous) = &previous {
+        tables.revisions = revisions::revisions(tables, &previous.values());
+    }
+    Ok(previous)
 }
 
 /// `--previous`, else the previous month's folder beside `--out`

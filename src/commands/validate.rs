@@ -26,7 +26,7 @@ pub fn validate(args: &ValidateArgs, v: Verbosity) -> Result<()> {
     ds.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     print!("{}", summary(&ds));
     if let Some(path) = &args.rejects {
-        folder::replace_file(path, &rejects_csv::render(&ds.rejects, source_line), true)?;
+        folder::replace_file(path, &rejects_csv::render(&ds.rejects, |r| source_line(&ds, r)), true)?;
         println!(
             "\n{} rejected rows written to {} (personal data: keep it to yourself)",
             ds.rejects.len(),
@@ -49,7 +49,7 @@ pub fn summary(ds: &Dataset) -> String {
     }
     out.push_str("\nreconciliation: rows_read = accepted + rejected + duplicate + after_cutoff\n");
     out.push_str(&table(&ds.reconciliation, &totals(&ds.reconciliation)));
-    out.push_str(&reasons(&ds.rejects));
+    out.push_str(&reasons(ds));
     out
 }
 
@@ -76,7 +76,8 @@ fn table(files: &[Reconciliation], totals: &[Reconciliation]) -> String {
 
 /// Per reject reason, in the order of SPEC section 3, its count and the
 /// first rows in reading order.
-fn reasons(rejects: &[RejectRow]) -> String {
+fn reasons(ds: &Dataset) -> String {
+    let rejects = &ds.rejects;
     if rejects.is_empty() {
         return "\nno row was rejected\n".to_owned();
     }
@@ -89,47 +90,33 @@ fn reasons(rejects: &[RejectRow]) -> String {
     for ((_, reason), rows) in by_reason {
         out.push_str(&format!("  {reason:<24} {:>10}\n", rows.len()));
         for r in rows.iter().take(EXAMPLES) {
-            let place = source_line(r).map_or_else(|| format!("row {}", r.row), |line| format!("line {line}"));
+            let place = source_line(ds, r).map_or_else(|| format!("row {}", r.row), |line| format!("line {line}"));
             out.push_str(&format!("    {}, {place}, column {}: {}\n", r.file, r.column, r.message));
         }
     }
     out
 }
 
-/// The line of a rejected row in its source file, where the file has
-/// lines: a CSV record's row plus its header (a record holding a quoted
-/// newline moves the later ones down, which the readers do not count
-/// yet), an NDJSON record's row; none for parquet or a database.
-pub fn source_line(r: &RejectRow) -> Option<u64> {
-    let extension = r.file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    match extension.as_deref() {
-        Some("csv") => Some(r.row + 1),
-        Some("ndjson" | "jsonl") => Some(r.row),
-        _ => None,
-    }
+/// The line where a rejected row starts in its source file, as the readers
+/// counted it (a CSV's header and quoted newlines included), so that an
+/// analyst finds it at that line in a spreadsheet or an editor; none for
+/// parquet or a database, which have no lines.
+fn source_line(ds: &Dataset, r: &RejectRow) -> Option<u64> {
+    has_lines(&r.file).then(|| ds.reject_line(r))
+}
+
+fn has_lines(file: &str) -> bool {
+    let extension = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(extension.as_deref(), Some("csv" | "ndjson" | "jsonl"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn reject(file: &str, row: u64) -> RejectRow {
-        RejectRow {
-            input: "usage".into(),
-            file: file.into(),
-            row,
-            reason: "bad_id".into(),
-            column: "user_id".into(),
-            message: String::new(),
-            record: String::new(),
-        }
-    }
-
     #[test]
-    fn a_line_counts_the_csv_header_and_is_the_row_in_ndjson() {
-        assert_eq!(source_line(&reject("usage/a.CSV", 1)), Some(2));
-        assert_eq!(source_line(&reject("usage/b.jsonl", 4)), Some(4));
-        assert_eq!(source_line(&reject("usage/c.parquet", 4)), None);
-        assert_eq!(source_line(&reject("postgres:usage", 4)), None);
+    fn text_files_have_lines_parquet_and_databases_do_not() {
+        assert!(has_lines("usage/a.CSV") && has_lines("usage/b.jsonl") && has_lines("usage/c.ndjson"));
+        assert!(!has_lines("usage/c.parquet") && !has_lines("postgres:usage"));
     }
 }

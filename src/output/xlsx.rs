@@ -26,6 +26,9 @@ pub fn workbook(tables: &Tables, as_of: i32) -> Result<(Vec<u8>, usize)> {
     let mut book = Workbook::new();
     let created = excel_date(as_of).map_err(xlsx_error)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    // Deflate was half of the workbook's time at the default level 6; level
+    // 1 takes half as long for a file about 1.7 times larger.
+    book.set_zip_compression_level(1);
     let mut sheets = Sheets { book: &mut book, rows: 0, error: None };
     tables.visit(&mut sheets);
     if let Some(e) = sheets.error {
