@@ -216,7 +216,7 @@ fn outcome_card(ctx: &Ctx, o: &OutcomeFigures) -> String {
     let w = i18n::public_labels(ctx.lang);
     let pct = |v: f64| format::percent(ctx.lang, v);
     let values = [
-        ("outcome", o.outcome.to_string()),
+        ("outcome", ctx.outcome(o.outcome)),
         ("window", format::days(ctx.lang, o.window_days)),
         ("cohort", format::month(ctx.lang, o.cohort_day)),
     ];
@@ -243,7 +243,7 @@ fn outcome_card(ctx: &Ctx, o: &OutcomeFigures) -> String {
 fn impact_card(ctx: &Ctx, i: &ImpactFigures) -> String {
     let w = i18n::public_labels(ctx.lang);
     let pts = |v: f64| format::points(ctx.lang, v);
-    let values = [("outcome", i.outcome.to_string()), ("window", format::days(ctx.lang, i.window_days))];
+    let values = [("outcome", ctx.outcome(i.outcome)), ("window", format::days(ctx.lang, i.window_days))];
     let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut card = format!("<section class=\"card\">\n<h2>{}</h2>\n", esc(w.impact));
     let _ = writeln!(card, "<p class=\"what\">{}</p>", esc(&i18n::fill(w.impact_text, &values)));

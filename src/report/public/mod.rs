@@ -391,6 +391,7 @@ mod tests {
         let html = &page(&site, "competences-validees").html;
         assert!(html.contains("<span class=\"badge v-positive\">Effect demonstrated</span>"));
         assert!(html.contains("+5.3\u{A0}pp"));
+        assert!(html.contains("“Return to work”") && !html.contains("“employment”"), "outcomes read through [labels]");
         // La Bonne Boîte's rows are exploratory only: no primary, no impact.
         assert!(json(&site, "la-bonne-boite")["impact"].is_null());
     }
