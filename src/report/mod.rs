@@ -392,4 +392,29 @@ mod tests {
         assert!(hidden.starts_with("| assignments | assignments.csv | masked | masked | 3 |"), "{hidden}");
         assert!(md.contains("The assignments’ rows read and accepted are masked"));
     }
+
+    /// The largest relative revisions rank figures: a bound near zero moved
+    /// a little is counted, not listed first.
+    #[test]
+    fn the_largest_revisions_rank_figures_not_their_bounds() {
+        let mut tables = fixture::tables();
+        let row = |column: &str, previous: f64, current: f64| crate::tables::RevisionRow {
+            table: "impact".into(),
+            project_id: "competences-validees".into(),
+            key: "outcome=employment;window_days=90;metric=rate".into(),
+            column: column.into(),
+            previous: Some(previous),
+            current: Some(current),
+            revision: Some(current - previous),
+            status: "revised".into(),
+        };
+        tables.revisions = vec![row("ci_low", 0.0001, 0.004), row("difference", 0.05, 0.06)];
+        let mut input = fixture::report_input(&tables, Lang::En);
+        let month = input.month;
+        input.previous = Some(crate::revisions::PreviousRun { month, as_of: month + 14, inputs: Vec::new() });
+        let md = render(&input).markdown;
+        let listed: Vec<&str> = md.lines().filter(|l| l.contains("metric=rate ·")).collect();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert!(listed[0].contains("· difference |") && listed[0].contains("+20.0%"), "{}", listed[0]);
+    }
 }

@@ -60,8 +60,13 @@ fn counts_table(ctx: &Ctx) -> Table {
     Table { head, rows }
 }
 
+/// Interval bounds, standard errors and p-values: revised with their
+/// figure, and near zero, where a relative change says nothing.
+const NOT_RANKED: [&str; 4] = ["ci_low", "ci_high", "se", "p_value"];
+
 /// Revised figures of segment `all` (tables without segments count as
-/// `all`), largest `|revision| / |previous|` first.
+/// `all`), largest `|revision| / |previous|` first; the columns of
+/// [`NOT_RANKED`] are counted above but not ranked.
 fn largest_block(ctx: &Ctx) -> Block {
     let w = i18n::revision_labels(ctx.lang);
     let mut revised: Vec<(&RevisionRow, f64)> = ctx
@@ -69,7 +74,7 @@ fn largest_block(ctx: &Ctx) -> Block {
         .tables
         .revisions
         .iter()
-        .filter(|r| r.status == REVISED && segment_all(&r.key))
+        .filter(|r| r.status == REVISED && segment_all(&r.key) && !NOT_RANKED.contains(&r.column.as_str()))
         .filter_map(|r| Some((r, relative(r)?)))
         .collect();
     if revised.is_empty() {
