@@ -12,6 +12,8 @@ pub mod read;
 pub mod reject;
 pub mod store;
 pub mod text;
+pub mod usage;
+pub mod users;
 pub mod validate;
 pub mod warning;
 
@@ -25,7 +27,8 @@ use cells::CellRules;
 use parse::UserKey;
 use reject::FileLedger;
 use store::{EventStore, Events};
-use validate::{FileRead, Interner, UserCodes};
+use users::UserCodes;
+use validate::{FileRead, Interner};
 pub use warning::Warning;
 
 /// The segment value of a user without a row in `users` or with an empty
@@ -274,7 +277,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         let files = read::discover(&spec.resolved, spec.kind.name())?;
         let source_tz = TzTable::new(spec.source_timezone);
         for file in &files {
-            let ledger = FileLedger::new(spec.kind.name(), settings.relative(&file.path), file_sha256(&file.path)?);
+            let ledger = FileLedger::new(spec.kind.name(), settings.relative(&file.path), String::new());
             let start = match spec.kind {
                 InputKind::Usage => stage.events.pushed(),
                 InputKind::Outcomes => stage.outcomes.len() as u64,
@@ -292,14 +295,21 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
                 },
                 ledger,
             };
-            match spec.kind {
-                InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects)?,
-                InputKind::Users => validate::read_users(&mut f, &user_columns, &mut stage)?,
-                InputKind::Usage => validate::read_usage(&mut f, &mut stage)?,
-                InputKind::Outcomes => validate::read_outcomes(&mut f, &mut stage)?,
-                InputKind::Assignments => validate::read_assignments(&mut f, &mut stage)?,
-                InputKind::Rollouts => validate::read_rollouts(&mut f, &mut stage)?,
-            }
+            // The file is hashed on a thread of its own while it is read.
+            let (sha256, read) = std::thread::scope(|scope| {
+                let sha256 = scope.spawn(|| file_sha256(&file.path));
+                let read = match spec.kind {
+                    InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects),
+                    InputKind::Users => validate::read_users(&mut f, &user_columns, &mut stage),
+                    InputKind::Usage => usage::read_usage(&mut f, &mut stage),
+                    InputKind::Outcomes => validate::read_outcomes(&mut f, &mut stage),
+                    InputKind::Assignments => validate::read_assignments(&mut f, &mut stage),
+                    InputKind::Rollouts => validate::read_rollouts(&mut f, &mut stage),
+                };
+                (sha256.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), read)
+            });
+            f.ledger.counts.sha256 = sha256?;
+            read?;
             if spec.kind == InputKind::Projects {
                 catalog.sort_by(|a: &Project, b| a.id.cmp(&b.id));
                 stage.catalog_index = catalog.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
@@ -418,12 +428,19 @@ fn finish(
 ) -> Result<Dataset> {
     let mut latest = Vec::new();
     let n_users = stage.users.keys.len();
-    let mut settled = Settled { first_day: None, latest: None, active_users: vec![false; n_users] };
-    let events = stage.events.settle(|rows| {
-        if let Some(spans) = spans.get(&InputKind::Usage) {
-            settle_events(rows, spans, &mut ledgers, report_tz, as_of, &mut settled);
+    let usage = spans.get(&InputKind::Usage);
+    let files = ledgers.len();
+    let (events, parts) = stage.events.settle(|rows| {
+        let mut part = PartSettled::new(files);
+        if let Some(spans) = usage {
+            settle_events(rows, spans, report_tz, as_of, &mut part);
         }
+        part
     })?;
+    let mut settled = Settled { first_day: None, latest: None, active_users: vec![false; n_users] };
+    for part in parts {
+        settled.add(part, &mut ledgers);
+    }
     if spans.contains_key(&InputKind::Usage) {
         latest.push((InputKind::Usage, settled.latest));
     }
@@ -514,32 +531,67 @@ struct Settled {
     active_users: Vec<bool>,
 }
 
+/// What settling one partition finds; partitions are settled on every
+/// core, then added up in partition order.
+struct PartSettled {
+    /// Per file, rows after the cut-off and duplicates.
+    after_cutoff: Vec<u64>,
+    duplicate: Vec<u64>,
+    first_day: Option<i32>,
+    latest: Option<i32>,
+    /// The partition's users with an event kept.
+    users: Vec<u32>,
+}
+
+impl PartSettled {
+    fn new(files: usize) -> PartSettled {
+        PartSettled {
+            after_cutoff: vec![0; files],
+            duplicate: vec![0; files],
+            first_day: None,
+            latest: None,
+            users: Vec::new(),
+        }
+    }
+}
+
+impl Settled {
+    fn add(&mut self, part: PartSettled, ledgers: &mut [FileLedger]) {
+        for (ledger, (after, duplicate)) in ledgers.iter_mut().zip(part.after_cutoff.iter().zip(&part.duplicate)) {
+            ledger.counts.after_cutoff += after;
+            ledger.counts.duplicate += duplicate;
+        }
+        self.first_day = match (self.first_day, part.first_day) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.latest = self.latest.max(part.latest);
+        for user in part.users {
+            self.active_users[user as usize] = true;
+        }
+    }
+}
+
 /// Sets rows after `as_of` aside, drops exact duplicates (the first in
 /// reading order stays) and replaces the reading order by the local day.
-fn settle_events(
-    events: &mut Vec<EventRow>,
-    spans: &Spans,
-    ledgers: &mut [FileLedger],
-    report_tz: &TzTable,
-    as_of: i32,
-    settled: &mut Settled,
-) {
+fn settle_events(events: &mut Vec<EventRow>, spans: &Spans, report_tz: &TzTable, as_of: i32, part: &mut PartSettled) {
     events.retain(|e| {
         let day = report_tz.local_day(e.at);
-        settled.latest = settled.latest.max(Some(day));
+        part.latest = part.latest.max(Some(day));
         let keep = day <= as_of;
         if !keep {
-            ledgers[spans.ledger_of(u64::from(e.low()))].counts.after_cutoff += 1;
+            part.after_cutoff[spans.ledger_of(u64::from(e.low()))] += 1;
         }
         keep
     });
-    sort_events(events);
+    // Partitions are settled on every core already: each sorts on its own.
+    events.sort_unstable();
     let mut previous: Option<(u64, i64, u32)> = None;
     events.retain(|e| {
         let id = (e.key, e.at, e.event());
         let duplicate = previous == Some(id);
         if duplicate {
-            ledgers[spans.ledger_of(u64::from(e.low()))].counts.duplicate += 1;
+            part.duplicate[spans.ledger_of(u64::from(e.low()))] += 1;
         }
         previous = Some(id);
         !duplicate
@@ -547,16 +599,11 @@ fn settle_events(
     for e in events.iter_mut() {
         let day = report_tz.local_day(e.at);
         e.tail = (e.tail & !0xFFFF_FFFF) | u64::from(day as u32);
-        settled.first_day = Some(settled.first_day.map_or(day, |d| d.min(day)));
-        settled.active_users[e.user() as usize] = true;
+        part.first_day = Some(part.first_day.map_or(day, |d| d.min(day)));
     }
-}
-
-/// Sorting a hundred million rows is the costliest step of loading: both
-/// cores share it.
-fn sort_events(events: &mut [EventRow]) {
-    use rayon::slice::ParallelSliceMut;
-    events.par_sort_unstable();
+    part.users = events.chunk_by(|a, b| a.key == b.key).map(|run| run[0].user()).collect();
+    part.users.sort_unstable();
+    part.users.dedup();
 }
 
 fn settle_outcomes(

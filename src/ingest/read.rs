@@ -238,51 +238,88 @@ pub fn for_each_chunk(
 
 /// Parquet in slices of `CHUNK_ROWS`, with decimal columns read by hand
 /// (this build of polars has no decimal type) and any polars failure,
-/// panics included, turned into one clear file error.
+/// panics included, turned into one clear file error. The next slice is
+/// decoded on a thread of its own while `each` reads the current one.
 fn for_each_parquet_chunk(path: &Path, mut each: impl FnMut(DataFrame, u64) -> Result<()>) -> Result<()> {
-    let open = || File::open(path).map_err(|e| Error::io(path, e));
-    let guarded = |f: &mut dyn FnMut() -> PolarsResult<DataFrame>| {
-        quietly(f).map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))
-    };
-    let (rows, schema, metadata) = {
-        let mut reader = ParquetReader::new(open()?);
+    let layout = ParquetLayout::open(path)?;
+    std::thread::scope(|scope| {
+        let (send, slices) = std::sync::mpsc::sync_channel(1);
+        let layout = &layout;
+        scope.spawn(move || {
+            let mut offset = 0;
+            while offset < layout.rows.max(1) {
+                let slice = layout.slice(offset).map(|df| (df, offset as u64));
+                let failed = slice.is_err();
+                if send.send(slice).is_err() || failed {
+                    return;
+                }
+                offset += CHUNK_ROWS;
+            }
+        });
+        for slice in slices {
+            let (df, first_row) = slice?;
+            each(df, first_row)?;
+        }
+        Ok(())
+    })
+}
+
+/// What the footer of a parquet file says, read once per file.
+struct ParquetLayout<'a> {
+    path: &'a Path,
+    rows: usize,
+    metadata: std::sync::Arc<polars::io::parquet::read::FileMetadata>,
+    decimals: Vec<ArrowField>,
+    others: Vec<String>,
+}
+
+impl<'a> ParquetLayout<'a> {
+    fn open(path: &'a Path) -> Result<ParquetLayout<'a>> {
+        let mut reader = ParquetReader::new(File::open(path).map_err(|e| Error::io(path, e))?);
         let layout = quietly(|| -> PolarsResult<_> {
             Ok((reader.num_rows()?, reader.schema()?, reader.get_metadata()?.clone()))
         });
-        layout.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?
-    };
-    super::pages::check(path, &metadata).map_err(|_| parquet_error(path))?;
-    let (decimals, others): (Vec<&ArrowField>, Vec<&ArrowField>) =
-        schema.iter_values().partition(|f| is_decimal(f.dtype()));
-    let others: Vec<String> = others.iter().map(|f| f.name.to_string()).collect();
-    let mut offset = 0;
-    while offset < rows.max(1) {
-        let height = rows.saturating_sub(offset).min(CHUNK_ROWS);
-        let file = open()?;
-        let mut df = guarded(&mut || {
+        let (rows, schema, metadata) = layout.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?;
+        super::pages::check(path, &metadata).map_err(|_| parquet_error(path))?;
+        let (decimals, others): (Vec<&ArrowField>, Vec<&ArrowField>) =
+            schema.iter_values().partition(|f| is_decimal(f.dtype()));
+        Ok(ParquetLayout {
+            path,
+            rows,
+            metadata,
+            decimals: decimals.into_iter().cloned().collect(),
+            others: others.iter().map(|f| f.name.to_string()).collect(),
+        })
+    }
+
+    /// Rows `offset..offset + CHUNK_ROWS`, normalised.
+    fn slice(&self, offset: usize) -> Result<DataFrame> {
+        let path = self.path;
+        let height = self.rows.saturating_sub(offset).min(CHUNK_ROWS);
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let read = quietly(|| -> PolarsResult<DataFrame> {
             let reader = ParquetReader::new(file.try_clone()?);
-            let reader = if decimals.is_empty() { reader } else { reader.with_columns(Some(others.clone())) };
+            let reader = if self.decimals.is_empty() { reader } else { reader.with_columns(Some(self.others.clone())) };
             reader.with_slice(Some((offset, CHUNK_ROWS))).finish()
-        })?;
+        });
+        let mut df = read.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?;
         // A footer that promises more rows than its row groups hold would
-        // otherwise have this loop read empty slices for ever.
-        if !others.is_empty() && df.height() != height {
+        // otherwise have the reading loop read empty slices for ever.
+        if !self.others.is_empty() && df.height() != height {
             return Err(parquet_error(path));
         }
-        if !decimals.is_empty() {
-            if others.is_empty() {
+        if !self.decimals.is_empty() {
+            if self.others.is_empty() {
                 df = DataFrame::empty_with_height(height);
             }
-            for field in &decimals {
-                let values = decimal_texts(path, &metadata, field, offset, height)?;
+            for field in &self.decimals {
+                let values = decimal_texts(path, &self.metadata, field, offset, height)?;
                 let column = Column::new(field.name.clone(), values);
                 df.with_column(column).map_err(|_| parquet_error(path))?;
             }
         }
-        each(normalise(df).map_err(|_| parquet_error(path))?, offset as u64)?;
-        offset += CHUNK_ROWS;
+        normalise(df).map_err(|_| parquet_error(path))
     }
-    Ok(())
 }
 
 /// Parquet reads under way. While any is, a panic is polars' (on a damaged

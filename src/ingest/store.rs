@@ -27,6 +27,12 @@ const ROW_BYTES: usize = 24;
 /// packed row.
 pub const MAX_EVENTS: u64 = 1 << 32;
 
+/// The partition of a row: by user, so that a partition holds every event
+/// of its users.
+pub fn part_of(row: &EventRow) -> usize {
+    row.user() as usize % PARTS
+}
+
 /// The events as they are read, in reading order within each partition.
 pub struct EventStore {
     parts: Vec<Vec<EventRow>>,
@@ -63,26 +69,30 @@ impl EventStore {
         self.pushed + more as u64 <= MAX_EVENTS
     }
 
-    pub fn push(&mut self, row: EventRow) {
-        self.pushed += 1;
-        let part = row.user() as usize % PARTS;
-        match &mut self.spill {
-            Some(spill) if self.error.is_none() => {
-                if let Err(e) = spill.write(part, &row) {
-                    self.error = Some(e);
+    /// Adds rows already split by partition ([`part_of`]), each partition's
+    /// in reading order, after those pushed before.
+    pub fn append(&mut self, parts: Vec<Vec<EventRow>>) {
+        for (part, rows) in parts.into_iter().enumerate() {
+            self.pushed += rows.len() as u64;
+            match &mut self.spill {
+                Some(spill) if self.error.is_none() => {
+                    if let Err(e) = spill.write(part, &rows) {
+                        self.error = Some(e);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    self.held += rows.len();
+                    self.parts[part].extend(rows);
                 }
             }
-            Some(_) => {}
-            None => {
-                self.parts[part].push(row);
-                self.held += 1;
-                if self.held >= self.budget
-                    && let Err(e) = self.spill_all()
-                {
-                    self.error = Some(e);
-                    self.budget = usize::MAX;
-                }
-            }
+        }
+        if self.spill.is_none()
+            && self.held >= self.budget
+            && let Err(e) = self.spill_all()
+        {
+            self.error = Some(e);
+            self.budget = usize::MAX;
         }
     }
 
@@ -94,9 +104,7 @@ impl EventStore {
     fn spill_all(&mut self) -> Result<()> {
         let mut spill = Spill::create(&self.dir)?;
         for (part, rows) in self.parts.iter_mut().enumerate() {
-            for row in rows.iter() {
-                spill.write(part, row)?;
-            }
+            spill.write(part, rows)?;
             *rows = Vec::new();
         }
         self.held = 0;
@@ -104,26 +112,32 @@ impl EventStore {
         Ok(())
     }
 
-    /// Applies `settle` to each partition in turn, and keeps the result
-    /// where the partition was: in memory, or back in its file.
-    pub fn settle(mut self, mut settle: impl FnMut(&mut Vec<EventRow>)) -> Result<Events> {
+    /// Applies `settle` to every partition, on every core, and keeps the
+    /// result where the partition was: in memory, or back in its file.
+    /// What `settle` returns comes back in partition order.
+    pub fn settle<S: Send>(mut self, settle: impl Fn(&mut Vec<EventRow>) -> S + Sync) -> Result<(Events, Vec<S>)> {
+        use rayon::prelude::*;
         self.check()?;
         let Some(spill) = self.spill else {
             let mut parts = self.parts;
-            parts.iter_mut().for_each(&mut settle);
-            return Ok(Events { parts: Parts::Memory(parts) });
+            let settled = parts.par_iter_mut().map(&settle).collect();
+            return Ok((Events { parts: Parts::Memory(parts) }, settled));
         };
         let dir = spill.dir;
-        let mut paths = Vec::with_capacity(PARTS);
-        for (part, writer) in spill.writers.into_iter().enumerate() {
-            let path = part_path(dir.path(), part);
-            writer.into_inner().map_err(|e| spill_error(&path, e.into_error()))?;
-            let mut rows = read_part(&path)?;
-            settle(&mut rows);
-            write_part(&path, &rows)?;
-            paths.push(path);
+        let paths: Vec<PathBuf> = (0..PARTS).map(|part| part_path(dir.path(), part)).collect();
+        for (writer, path) in spill.writers.into_iter().zip(&paths) {
+            writer.into_inner().map_err(|e| spill_error(path, e.into_error()))?;
         }
-        Ok(Events { parts: Parts::Disk { _dir: dir, paths } })
+        let settled = paths
+            .par_iter()
+            .map(|path| {
+                let mut rows = read_part(path)?;
+                let s = settle(&mut rows);
+                write_part(path, &rows)?;
+                Ok(s)
+            })
+            .collect::<Result<Vec<S>>>()?;
+        Ok((Events { parts: Parts::Disk { _dir: dir, paths } }, settled))
     }
 }
 
@@ -159,8 +173,12 @@ impl Spill {
         Ok(Spill { dir, writers })
     }
 
-    fn write(&mut self, part: usize, row: &EventRow) -> Result<()> {
-        self.writers[part].write_all(&encode(row)).map_err(|e| spill_error(&part_path(self.dir.path(), part), e))
+    fn write(&mut self, part: usize, rows: &[EventRow]) -> Result<()> {
+        let writer = &mut self.writers[part];
+        for row in rows {
+            writer.write_all(&encode(row)).map_err(|e| spill_error(&part_path(self.dir.path(), part), e))?;
+        }
+        Ok(())
     }
 }
 
@@ -288,7 +306,9 @@ mod tests {
             std::fs::create_dir(d).unwrap();
         }
         let mut store = EventStore::new(1, dir.path().to_path_buf());
-        store.push(EventRow { key: 1, at: 0, tail: 0 });
+        let mut parts = vec![Vec::new(); PARTS];
+        parts[0].push(EventRow { key: 0, at: 0, tail: 0 });
+        store.append(parts);
         store.check().unwrap();
         assert!(!dead.exists());
         assert!(live.exists() && foreign.exists());
