@@ -210,6 +210,34 @@ impl Events {
         Ok(())
     }
 
+    /// Folds the partitions on every core: they are cut into consecutive
+    /// groups, each folded in partition order from `init`, and the groups'
+    /// results come back in partition order, so that merging them in turn
+    /// gives what one fold over every partition would.
+    pub fn fold_parts<S: Send>(
+        &self,
+        init: impl Fn() -> S + Sync,
+        each: impl Fn(&mut S, &[EventRow]) + Sync,
+    ) -> Result<Vec<S>> {
+        use rayon::prelude::*;
+        // A few groups per thread, so that a core slowed by another program
+        // leaves its share to the other.
+        let groups = (4 * rayon::current_num_threads()).clamp(1, PARTS);
+        (0..groups)
+            .into_par_iter()
+            .map(|g| {
+                let mut state = init();
+                for part in g * PARTS / groups..(g + 1) * PARTS / groups {
+                    match &self.parts {
+                        Parts::Memory(parts) => each(&mut state, &parts[part]),
+                        Parts::Disk { paths, .. } => each(&mut state, &read_part(&paths[part])?),
+                    }
+                }
+                Ok(state)
+            })
+            .collect()
+    }
+
     /// Whether the events went to disk.
     pub fn spilled(&self) -> bool {
         matches!(self.parts, Parts::Disk { .. })
