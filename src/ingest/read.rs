@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 
 /// Rows per parquet chunk: bounds the memory of one read whatever the
 /// file's size.
-pub const CHUNK_ROWS: usize = 2_000_000;
+pub const CHUNK_ROWS: usize = 1_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -560,6 +560,34 @@ impl<'a> Field<'a> {
             Field::Absent => None,
         };
         value.unwrap_or(Value::Null)
+    }
+}
+
+/// The cells of a text column of a parquet chunk as arrow holds them: one
+/// 16-byte view per row, inlining a short text or pointing into a buffer
+/// of the chunk. Two rows with the same view hold the same text, so a
+/// value's reading can be kept by view (`Field::views`).
+pub struct Views<'a> {
+    views: &'a [polars_arrow::array::View],
+    valid: Option<&'a polars_arrow::bitmap::Bitmap>,
+}
+
+impl Views<'_> {
+    /// Row `row`'s view; none when the cell is null.
+    #[inline]
+    pub fn key(&self, row: usize) -> Option<u128> {
+        let valid = self.valid.is_none_or(|v| v.get(row).unwrap_or(false));
+        valid.then(|| self.views.get(row).map(|v| v.as_u128())).flatten()
+    }
+}
+
+impl<'a> Field<'a> {
+    /// The views of a parquet text column, when it is one (and in one
+    /// chunk, as `normalise` leaves it).
+    pub fn views(&self) -> Option<Views<'a>> {
+        let Field::Text(ca) = self else { return None };
+        let array = (ca.chunks().len() == 1).then(|| ca.downcast_get(0)).flatten()?;
+        Some(Views { views: array.views(), valid: polars_arrow::array::Array::validity(array) })
     }
 }
 

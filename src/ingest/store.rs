@@ -30,7 +30,11 @@ pub const MAX_EVENTS: u64 = 1 << 32;
 /// The partition of a row: by user, so that a partition holds every event
 /// of its users.
 pub fn part_of(row: &EventRow) -> usize {
-    row.user() as usize % PARTS
+    part_of_user(row.user())
+}
+
+pub fn part_of_user(user: u32) -> usize {
+    user as usize % PARTS
 }
 
 /// The events as they are read, in reading order within each partition.

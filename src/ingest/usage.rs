@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::cells;
 use super::parse::UserKey;
-use super::read::{Chunk, Field};
+use super::read::{Chunk, Field, Views};
 use super::reject::{Failure, Reason};
 use super::store;
 use super::users::Batch;
@@ -46,7 +46,7 @@ struct Piece {
 }
 
 impl Piece {
-    fn accept(&mut self, project: u32, user: UserKey, at: i64, event: &str) {
+    fn accept(&mut self, project: u32, user: UserKey, at: i64, event: u32) {
         let user = match user {
             UserKey::Int(v) => v,
             UserKey::Text(t) => {
@@ -54,7 +54,6 @@ impl Piece {
                 0
             }
         };
-        let event = self.events.intern(event);
         self.rows.push(Checked { at, user, project, event });
         self.latest = self.latest.max(Some(at));
     }
@@ -91,13 +90,20 @@ fn check_piece(
 ) -> Piece {
     let [project, user, at, event] = fields;
     let mut piece = Piece::default();
+    // Products and events are a few dozen values over a million rows: in
+    // parquet, each distinct cell (view) is read once.
+    let (project_views, event_views) = (project.views(), event.views());
+    let mut projects = FxHashMap::default();
+    let mut events = FxHashMap::default();
     for i in rows {
         let result = check_row(chunk, i, || {
-            let project = project_code(catalog, project.get(i))?;
+            let project = by_view(&project_views, &mut projects, i, || project_code(catalog, project.get(i)))?;
             let user = f.rules.user_key(user.get(i), "user_id")?;
             let at = f.rules.instant(at.get(i), "occurred_at")?;
-            let event = cells::required_text(event.get(i), "event")?;
-            piece.accept(project, user, at, &event);
+            let event = by_view(&event_views, &mut events, i, || {
+                cells::required_text(event.get(i), "event").map(|e| piece.events.intern(&e))
+            })?;
+            piece.accept(project, user, at, event);
             Ok(())
         });
         if let Err(failure) = result {
@@ -105,6 +111,19 @@ fn check_piece(
         }
     }
     piece
+}
+
+/// What `read` gives for row `i`, kept by the row's view when there is one.
+fn by_view<T: Clone>(
+    views: &Option<Views<'_>>,
+    memo: &mut FxHashMap<u128, T>,
+    i: usize,
+    read: impl FnOnce() -> T,
+) -> T {
+    match views.as_ref().and_then(|v| v.key(i)) {
+        Some(key) => memo.entry(key).or_insert_with(read).clone(),
+        None => read(),
+    }
 }
 
 /// The pieces of a chunk, in order, into the staging tables and the file's
@@ -119,14 +138,14 @@ fn join(f: &mut FileRead<'_>, t: &mut Staging, chunk: &Chunk, mut pieces: Vec<Pi
     let users = t.users.code_batch(batch);
     let mut jobs = Vec::with_capacity(pieces.len());
     let (mut users, mut seq) = (&users[..], t.events.pushed());
-    for piece in &pieces {
+    for piece in &mut pieces {
         let events: Vec<u64> = piece.events.values.iter().map(|e| u64::from(t.event_names.intern(e))).collect();
         let (own, rest) = users.split_at(piece.rows.len());
-        jobs.push((piece, own, events, seq));
+        jobs.push((std::mem::take(&mut piece.rows), own, events, seq));
         (users, seq) = (rest, seq + own.len() as u64);
     }
     let parts: Vec<Vec<Vec<EventRow>>> =
-        jobs.into_par_iter().map(|(piece, users, events, seq)| partition(piece, users, &events, seq)).collect();
+        jobs.into_par_iter().map(|(rows, users, events, seq)| partition(rows, users, &events, seq)).collect();
     parts.into_iter().for_each(|p| t.events.append(p));
     f.ledger.counts.rows_read += chunk.height() as u64;
     for piece in pieces {
@@ -143,10 +162,13 @@ fn join(f: &mut FileRead<'_>, t: &mut Staging, chunk: &Chunk, mut pieces: Vec<Pi
 }
 
 /// A piece's rows packed, with their codes and reading-order numbers from
-/// `seq` on, split by partition of the event store.
-fn partition(piece: &Piece, users: &[u32], events: &[u64], mut seq: u64) -> Vec<Vec<EventRow>> {
-    let mut parts = vec![Vec::new(); store::PARTS];
-    for (row, user) in piece.rows.iter().zip(users) {
+/// `seq` on, split by partition of the event store. Each partition is given
+/// its exact size: a chunk's rows are a large share of the memory of a run.
+fn partition(rows: Vec<Checked>, users: &[u32], events: &[u64], mut seq: u64) -> Vec<Vec<EventRow>> {
+    let mut sizes = vec![0usize; store::PARTS];
+    users.iter().for_each(|u| sizes[store::part_of_user(*u)] += 1);
+    let mut parts: Vec<Vec<EventRow>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for (row, user) in rows.into_iter().zip(users) {
         let event = EventRow {
             key: (u64::from(row.project) << 32) | u64::from(*user),
             at: row.at,
