@@ -15,7 +15,7 @@ use jauge::tables::Tables;
 /// What loading and computing give, compared field by field.
 #[derive(Debug, PartialEq)]
 struct Loaded {
-    users: Vec<String>,
+    users: usize,
     event_names: Vec<String>,
     events: Vec<EventRow>,
     active_users: Vec<bool>,
@@ -35,7 +35,7 @@ fn load(config: &Path, memory_events: usize, threads: usize) -> Loaded {
         let mut events = Vec::new();
         ds.events.for_each_part(|rows| events.extend_from_slice(rows)).unwrap();
         Loaded {
-            users: ds.users.iter().map(ToString::to_string).collect(),
+            users: ds.users,
             event_names: ds.event_names.clone(),
             events,
             active_users: ds.active_users.clone(),

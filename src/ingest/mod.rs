@@ -24,7 +24,6 @@ use crate::error::{Error, Result};
 use crate::tables::{Reconciliation, RejectRow, Table};
 use crate::tz::{self, TzTable};
 use cells::CellRules;
-use parse::UserKey;
 use reject::FileLedger;
 use store::{EventStore, Events};
 use users::UserCodes;
@@ -166,7 +165,8 @@ pub struct RolloutStart {
 pub struct Dataset {
     /// Sorted by id (UTF-8 bytes); a project's code is its index.
     pub catalog: Vec<Project>,
-    pub users: Vec<UserKey>,
+    /// Distinct users: their codes are `0..users`.
+    pub users: usize,
     pub event_names: Vec<String>,
     pub outcome_names: Vec<String>,
     /// Accepted events up to `as_of`, in partitions by user, each sorted by
@@ -427,7 +427,7 @@ fn finish(
     as_of: i32,
 ) -> Result<Dataset> {
     let mut latest = Vec::new();
-    let n_users = stage.users.keys.len();
+    let n_users = stage.users.count();
     let usage = spans.get(&InputKind::Usage);
     let files = ledgers.len();
     let (events, parts) = stage.events.settle(|rows| {
@@ -478,7 +478,7 @@ fn finish(
 
     Ok(Dataset {
         catalog,
-        users: stage.users.keys,
+        users: n_users,
         event_names: stage.event_names.values,
         outcome_names: stage.outcome_names.values,
         events,

@@ -31,7 +31,9 @@ pub struct Batch {
 
 /// User ids compared as text: one dense code per distinct id.
 pub struct UserCodes {
-    pub keys: Vec<UserKey>,
+    /// Ids coded so far: the next new id's code. The ids themselves are
+    /// not kept in code order: no figure names a user.
+    len: usize,
     // Integer ids, by far the most common, get maps of plain u64 keys: a
     // third of the size of the enum map, so more of it stays in cache.
     shards: Vec<FxHashMap<u64, u64>>,
@@ -40,7 +42,7 @@ pub struct UserCodes {
 
 impl Default for UserCodes {
     fn default() -> UserCodes {
-        UserCodes { keys: Vec::new(), shards: vec![FxHashMap::default(); SHARDS], texts: FxHashMap::default() }
+        UserCodes { len: 0, shards: vec![FxHashMap::default(); SHARDS], texts: FxHashMap::default() }
     }
 }
 
@@ -87,13 +89,18 @@ impl UserCodes {
         if let Some(code) = self.get(&key) {
             return code;
         }
-        let code = self.keys.len() as u32;
-        match &key {
-            UserKey::Int(v) => self.shards[shard(*v)].insert(*v, u64::from(code)),
-            UserKey::Text(t) => self.texts.insert(t.clone(), u64::from(code)),
+        let code = self.len as u32;
+        match key {
+            UserKey::Int(v) => self.shards[shard(v)].insert(v, u64::from(code)),
+            UserKey::Text(t) => self.texts.insert(t, u64::from(code)),
         };
-        self.keys.push(key);
+        self.len += 1;
         code
+    }
+
+    /// How many distinct ids were coded.
+    pub fn count(&self) -> usize {
+        self.len
     }
 
     pub fn get(&self, key: &UserKey) -> Option<u32> {
@@ -122,21 +129,17 @@ impl UserCodes {
         }
         // Rows, not ids, decide the order: sort the batch's new ids by the
         // row where each is first met.
-        let mut new: Vec<(usize, usize, usize)> = probes
+        let mut new: Vec<(usize, usize)> = probes
             .iter()
             .enumerate()
-            .flat_map(|(s, p)| p.firsts.iter().map(move |&row| (row, s, 0)))
-            .chain(text_firsts.iter().map(|&k| (batch.texts[k].0, SHARDS, k)))
+            .flat_map(|(s, p)| p.firsts.iter().map(move |&row| (row, s)))
+            .chain(text_firsts.iter().map(|&k| (batch.texts[k].0, SHARDS)))
             .collect();
         new.sort_unstable();
         let mut codes_of_new: Vec<Vec<u32>> = vec![Vec::new(); SHARDS + 1];
-        for (row, s, k) in new {
-            codes_of_new[s].push(self.keys.len() as u32);
-            self.keys.push(if s == SHARDS {
-                UserKey::Text(batch.texts[k].1.clone())
-            } else {
-                UserKey::Int(batch.ints[row])
-            });
+        for (_, s) in new {
+            codes_of_new[s].push(self.len as u32);
+            self.len += 1;
         }
         probes.par_iter_mut().zip(&codes_of_new).for_each(|(p, codes)| p.settle(codes, &batch.ints));
         let mut codes = vec![0u32; batch.ints.len()];
@@ -226,7 +229,10 @@ mod tests {
             let expected: Vec<u32> = ids.iter().map(|id| one_by_one.code(key(id))).collect();
             assert_eq!(batched.code_batch(batch(ids)), expected);
         }
-        assert_eq!(batched.keys, one_by_one.keys);
+        assert_eq!(batched.count(), one_by_one.count());
+        for id in first.iter().chain(&second) {
+            assert_eq!(batched.get(&key(id)), one_by_one.get(&key(id)), "{id}");
+        }
         // 7 a 3 0 b 3000000000, then c 9 1.
         assert_eq!(batched.code_batch(batch(&["1", "c", "a"])), [8, 6, 1]);
         assert_eq!(batched.get(&UserKey::Int(3_000_000_000)), Some(5));

@@ -83,6 +83,9 @@ impl Unit {
         }
         // Partition order, as one pass would push them.
         for (mine, theirs) in self.subjects.iter_mut().zip(other.subjects) {
+            // Exactly: a subject per user and outcome is a large share of
+            // the memory of compute.
+            mine.reserve_exact(theirs.len());
             mine.extend(theirs);
         }
     }
