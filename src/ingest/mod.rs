@@ -5,8 +5,10 @@
 //! Not responsible for any figure: `kpi` computes from the `Dataset`.
 
 pub mod cells;
+pub mod outcomes;
 pub mod pages;
 pub mod parse;
+pub mod pieces;
 pub mod previous;
 pub mod read;
 pub mod reject;
@@ -302,7 +304,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
                     InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects),
                     InputKind::Users => validate::read_users(&mut f, &user_columns, &mut stage),
                     InputKind::Usage => usage::read_usage(&mut f, &mut stage),
-                    InputKind::Outcomes => validate::read_outcomes(&mut f, &mut stage),
+                    InputKind::Outcomes => outcomes::read_outcomes(&mut f, &mut stage),
                     InputKind::Assignments => validate::read_assignments(&mut f, &mut stage),
                     InputKind::Rollouts => validate::read_rollouts(&mut f, &mut stage),
                 };

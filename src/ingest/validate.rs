@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::cells::{self, CellRules};
 use super::read::{self, Chunk, Field, Format, ReadPlan, SourceFile};
 use super::reject::{Failure, FileLedger, Reason};
-use super::{Assignment, OutcomeRow, Project, RejectedProject, Staging};
+use super::{Assignment, Project, RejectedProject, Staging};
 use crate::config::InputSpec;
 use crate::error::{Error, Result};
 
@@ -242,26 +242,6 @@ pub fn project_code(catalog: &FxHashMap<String, u32>, value: read::Value<'_>) ->
         reason: Reason::UnknownProject,
         column: "project_id".to_owned(),
         raw: id.into_owned(),
-    })
-}
-
-pub fn read_outcomes(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
-    f.each_chunk(&["user_id", "outcome", "occurred_on"], &["value"], |f, chunk| {
-        let [user, outcome, day, value] = f.fields(chunk, ["user_id", "outcome", "occurred_on", "value"]);
-        for i in 0..chunk.height() {
-            let result = check_row(chunk, i, || {
-                let user = f.rules.user_key(user.get(i), "user_id")?;
-                let outcome = cells::required_text(outcome.get(i), "outcome")?;
-                let day = f.rules.required_date(day.get(i), "occurred_on")?;
-                let value = f.rules.number(value.get(i), "value")?;
-                let seq = t.outcomes.len() as u32;
-                let (user, outcome) = (t.users.code(user), t.outcome_names.intern(&outcome));
-                t.outcomes.push(OutcomeRow { user, outcome, day, seq, value });
-                Ok(())
-            });
-            f.settle(chunk, i, result);
-        }
-        Ok(())
     })
 }
 
