@@ -198,14 +198,16 @@ impl Chunk {
     }
 }
 
-/// Calls `each` with consecutive chunks of the file.
+/// Calls `each` with consecutive chunks of the file. The next chunk is
+/// read and parsed on a thread of its own while `each` reads the current
+/// one.
 pub fn for_each_chunk(
     file: &SourceFile,
     plan: &ReadPlan<'_>,
     mut each: impl FnMut(&Chunk) -> Result<()>,
 ) -> Result<()> {
-    match file.format {
-        Format::Parquet => for_each_parquet_chunk(&file.path, |df, first_row| each(&Chunk::Frame { df, first_row })),
+    let produce = |send: &mut dyn FnMut(Chunk) -> Result<()>| match file.format {
+        Format::Parquet => for_each_parquet_chunk(&file.path, |df, first_row| send(Chunk::Frame { df, first_row })),
         Format::Csv { separator } => {
             let mut header: Option<Vec<String>> = None;
             let mut next_record = 1;
@@ -224,44 +226,55 @@ pub fn for_each_chunk(
                 };
                 let chunk = text::csv_chunk(block, names, separator, &plan.wanted, (next_record, first_line));
                 next_record += chunk.height() as u64;
-                each(&Chunk::Text(chunk))
+                send(Chunk::Text(chunk))
             })
         }
         Format::Ndjson => {
             text::for_each_block(&file.path, Records::Lines, text::BLOCK_BYTES, text::BLOCK_BYTES, |bytes, line| {
                 let block = text::decode(bytes, encoding_rs::UTF_8, &file.path, line, plan.input)?;
-                each(&Chunk::Text(text::ndjson_chunk(block, &plan.wanted, line)))
+                send(Chunk::Text(text::ndjson_chunk(block, &plan.wanted, line)))
             })
         }
-    }
+    };
+    ahead(&file.path, produce, |chunk| each(&chunk))
+}
+
+/// Runs `produce` on a thread of its own, one item ahead of `each`, which
+/// gets the items in order on this thread. The first error of either
+/// stops both; an error of `produce` comes after the items it made before.
+fn ahead<T: Send>(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<()> + Send,
+    mut each: impl FnMut(T) -> Result<()>,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let (send, items) = std::sync::mpsc::sync_channel::<Result<T>>(1);
+        scope.spawn(move || {
+            // Refused only once `each` has stopped: then nothing is read.
+            let stopped = || Error::io(path, std::io::Error::other("the reading stopped"));
+            let produced = produce(&mut |item| send.send(Ok(item)).map_err(|_| stopped()));
+            if let Err(e) = produced {
+                let _ = send.send(Err(e));
+            }
+        });
+        for item in items {
+            each(item?)?;
+        }
+        Ok(())
+    })
 }
 
 /// Parquet in slices of `CHUNK_ROWS`, with decimal columns read by hand
 /// (this build of polars has no decimal type) and any polars failure,
-/// panics included, turned into one clear file error. The next slice is
-/// decoded on a thread of its own while `each` reads the current one.
+/// panics included, turned into one clear file error.
 fn for_each_parquet_chunk(path: &Path, mut each: impl FnMut(DataFrame, u64) -> Result<()>) -> Result<()> {
     let layout = ParquetLayout::open(path)?;
-    std::thread::scope(|scope| {
-        let (send, slices) = std::sync::mpsc::sync_channel(1);
-        let layout = &layout;
-        scope.spawn(move || {
-            let mut offset = 0;
-            while offset < layout.rows.max(1) {
-                let slice = layout.slice(offset).map(|df| (df, offset as u64));
-                let failed = slice.is_err();
-                if send.send(slice).is_err() || failed {
-                    return;
-                }
-                offset += CHUNK_ROWS;
-            }
-        });
-        for slice in slices {
-            let (df, first_row) = slice?;
-            each(df, first_row)?;
-        }
-        Ok(())
-    })
+    let mut offset = 0;
+    while offset < layout.rows.max(1) {
+        each(layout.slice(offset)?, offset as u64)?;
+        offset += CHUNK_ROWS;
+    }
+    Ok(())
 }
 
 /// What the footer of a parquet file says, read once per file.
