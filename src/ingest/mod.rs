@@ -240,6 +240,7 @@ impl Dataset {
 }
 
 /// Per input file, the range of reading-order numbers it gave.
+#[derive(Clone)]
 struct Spans {
     starts: Vec<(u64, usize)>,
 }
@@ -430,12 +431,13 @@ fn finish(
 ) -> Result<Dataset> {
     let mut latest = Vec::new();
     let n_users = stage.users.count();
-    let usage = spans.get(&InputKind::Usage);
-    let files = ledgers.len();
-    let (events, parts) = stage.events.settle(|rows| {
+    // Owned: spilled partitions are settled again as compute reads them.
+    let usage = spans.get(&InputKind::Usage).cloned();
+    let (files, zone) = (ledgers.len(), report_tz.clone());
+    let (events, parts) = stage.events.settle(move |rows| {
         let mut part = PartSettled::new(files);
-        if let Some(spans) = usage {
-            settle_events(rows, spans, report_tz, as_of, &mut part);
+        if let Some(spans) = &usage {
+            settle_events(rows, spans, &zone, as_of, &mut part);
         }
         part
     })?;

@@ -116,10 +116,15 @@ impl EventStore {
         Ok(())
     }
 
-    /// Applies `settle` to every partition, on every core, and keeps the
-    /// result where the partition was: in memory, or back in its file.
-    /// What `settle` returns comes back in partition order.
-    pub fn settle<S: Send>(mut self, settle: impl Fn(&mut Vec<EventRow>) -> S + Sync) -> Result<(Events, Vec<S>)> {
+    /// Applies `settle` to every partition, on every core; what it returns
+    /// comes back in partition order. Partitions in memory keep the result;
+    /// spilled ones stay as read, and are settled again each time one is
+    /// read back: writing them settled would cost as much disk as reading
+    /// them, for a sort that is a fraction of the compute.
+    pub fn settle<S: Send>(
+        mut self,
+        settle: impl Fn(&mut Vec<EventRow>) -> S + Send + Sync + 'static,
+    ) -> Result<(Events, Vec<S>)> {
         use rayon::prelude::*;
         self.check()?;
         let Some(spill) = self.spill else {
@@ -136,12 +141,13 @@ impl EventStore {
             .par_iter()
             .map(|path| {
                 let mut rows = read_part(path)?;
-                let s = settle(&mut rows);
-                write_part(path, &rows)?;
-                Ok(s)
+                Ok(settle(&mut rows))
             })
             .collect::<Result<Vec<S>>>()?;
-        Ok((Events { parts: Parts::Disk { _dir: dir, paths } }, settled))
+        let settle = Box::new(move |rows: &mut Vec<EventRow>| {
+            settle(rows);
+        });
+        Ok((Events { parts: Parts::Disk { _dir: dir, paths, settle } }, settled))
     }
 }
 
@@ -186,6 +192,9 @@ impl Spill {
     }
 }
 
+/// What settling does to a partition read back from disk.
+type Settle = dyn Fn(&mut Vec<EventRow>) + Send + Sync;
+
 /// The settled events, partition by partition.
 pub struct Events {
     parts: Parts,
@@ -193,10 +202,12 @@ pub struct Events {
 
 enum Parts {
     Memory(Vec<Vec<EventRow>>),
-    /// The folder is removed when the events are dropped.
+    /// The folder is removed when the events are dropped. Each partition
+    /// is read as it was spilled, then settled.
     Disk {
         _dir: tempfile::TempDir,
         paths: Vec<PathBuf>,
+        settle: Box<Settle>,
     },
 }
 
@@ -205,9 +216,11 @@ impl Events {
     pub fn for_each_part(&self, mut each: impl FnMut(&[EventRow])) -> Result<()> {
         match &self.parts {
             Parts::Memory(parts) => parts.iter().for_each(|p| each(p)),
-            Parts::Disk { paths, .. } => {
+            Parts::Disk { paths, settle, .. } => {
                 for path in paths {
-                    each(&read_part(path)?);
+                    let mut rows = read_part(path)?;
+                    settle(&mut rows);
+                    each(&rows);
                 }
             }
         }
@@ -234,7 +247,11 @@ impl Events {
                 for part in g * PARTS / groups..(g + 1) * PARTS / groups {
                     match &self.parts {
                         Parts::Memory(parts) => each(&mut state, &parts[part]),
-                        Parts::Disk { paths, .. } => each(&mut state, &read_part(&paths[part])?),
+                        Parts::Disk { paths, settle, .. } => {
+                            let mut rows = read_part(&paths[part])?;
+                            settle(&mut rows);
+                            each(&mut state, &rows);
+                        }
                     }
                 }
                 Ok(state)
@@ -298,15 +315,6 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
-}
-
-fn write_part(path: &Path, rows: &[EventRow]) -> Result<()> {
-    let file = File::create(path).map_err(|e| spill_error(path, e))?;
-    let mut writer = BufWriter::with_capacity(ROW_BYTES << 12, file);
-    for row in rows {
-        writer.write_all(&encode(row)).map_err(|e| spill_error(path, e))?;
-    }
-    writer.flush().map_err(|e| spill_error(path, e))
 }
 
 #[cfg(test)]
