@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 
 /// Rows per parquet chunk: bounds the memory of one read whatever the
 /// file's size.
-pub const CHUNK_ROWS: usize = 1_000_000;
+pub const CHUNK_ROWS: usize = 1 << 19;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
