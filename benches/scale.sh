@@ -92,15 +92,19 @@ for size in $SIZES; do
         "$run/jauge/manifest.json" 2>/dev/null || echo '?')
     stages=$("$PY" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["timings"], separators=(",", ":")))' \
         "$run/jauge/manifest.json")
+    # How many cores the load kept busy: its CPU seconds over its wall seconds.
+    load_cores=$("$PY" -c 'import json, sys; t = json.load(open(sys.argv[1]))["timings"]; print("%.2f" % (t["load_cpu"] / t["load"]) if t.get("load") and "load_cpu" in t else "?")' \
+        "$run/jauge/manifest.json")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" \
         "$size" "$events" "$users" "$generate_s" "$jauge_s" "$jauge_gib" "$duckdb_s" "$duckdb_gib" "$ratio" "$equal" \
         "$stages" "$versions" "$load_before" "$jauge_cpu" "$duckdb_cpu" >>"$RESULTS"
-    rows+=("$(printf '%6s M %11s %9s %14s %9s %15s %7s %7s %11s %12s' "$size" "$events" "$jauge_s" "$jauge_gib" \
-        "$duckdb_s" "$duckdb_gib" "$ratio" "$equal" "$jauge_cpu" "$duckdb_cpu")")
+    rows+=("$(printf '%6s M %11s %9s %14s %9s %15s %7s %7s %11s %12s %10s %9s' "$size" "$events" "$jauge_s" "$jauge_gib" \
+        "$duckdb_s" "$duckdb_gib" "$ratio" "$equal" "$jauge_cpu" "$duckdb_cpu" "$load_cores" "$load_before")")
 done
 
 echo
-printf '%8s %11s %9s %14s %9s %15s %7s %7s %11s %12s\n' size events "jauge s" "jauge peak GiB" "duckdb s" \
-    "duckdb peak GiB" ratio equal "jauge cpu s" "duckdb cpu s"
+printf '%8s %11s %9s %14s %9s %15s %7s %7s %11s %12s %10s %9s\n' size events "jauge s" "jauge peak GiB" "duckdb s" \
+    "duckdb peak GiB" ratio equal "jauge cpu s" "duckdb cpu s" "load cores" "loadavg"
 printf '%s\n' "${rows[@]}"
-echo "(s: wall seconds; ratio = jauge s / duckdb s; cpu s = user + system; every run is appended to $RESULTS)"
+echo "(s: wall seconds; ratio = jauge s / duckdb s; cpu s = user + system; load cores = CPU / wall of jauge's load stage;"
+echo " loadavg = the machine's 1-minute load average before jauge / before DuckDB; every run is appended to $RESULTS)"

@@ -5,14 +5,18 @@
 //! Not responsible for any figure: `kpi` computes from the `Dataset`.
 
 pub mod cells;
+pub mod outcomes;
 pub mod pages;
 pub mod parse;
+pub mod pieces;
 pub mod postgres;
 pub mod previous;
 pub mod read;
 pub mod reject;
 pub mod store;
 pub mod text;
+pub mod usage;
+pub mod users;
 pub mod validate;
 pub mod warning;
 
@@ -23,10 +27,10 @@ use crate::error::{Error, Result};
 use crate::tables::{Reconciliation, RejectRow, Table};
 use crate::tz::{self, TzTable};
 use cells::CellRules;
-use parse::UserKey;
 use reject::FileLedger;
 use store::{EventStore, Events};
-use validate::{FileRead, Interner, UserCodes};
+use users::UserCodes;
+use validate::{FileRead, Interner};
 pub use warning::Warning;
 
 /// The segment value of a user without a row in `users` or with an empty
@@ -164,7 +168,8 @@ pub struct RolloutStart {
 pub struct Dataset {
     /// Sorted by id (UTF-8 bytes); a project's code is its index.
     pub catalog: Vec<Project>,
-    pub users: Vec<UserKey>,
+    /// Distinct users: their codes are `0..users`.
+    pub users: usize,
     pub event_names: Vec<String>,
     pub outcome_names: Vec<String>,
     /// Accepted events up to `as_of`, in partitions by user, each sorted by
@@ -238,6 +243,7 @@ impl Dataset {
 }
 
 /// Per input file, the range of reading-order numbers it gave.
+#[derive(Clone)]
 struct Spans {
     starts: Vec<(u64, usize)>,
 }
@@ -281,9 +287,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         };
         let source_tz = TzTable::new(spec.source_timezone);
         for file in &files {
-            // A query's rows are hashed as they are read.
-            let sha256 = if spec.postgres.is_some() { String::new() } else { file_sha256(&file.path)? };
-            let ledger = FileLedger::new(spec.kind.name(), settings.relative(&file.path), sha256);
+            let ledger = FileLedger::new(spec.kind.name(), settings.relative(&file.path), String::new());
             let start = match spec.kind {
                 InputKind::Usage => stage.events.pushed(),
                 InputKind::Outcomes => stage.outcomes.len() as u64,
@@ -302,14 +306,25 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
                 ledger,
                 query: None,
             };
-            match spec.kind {
-                InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects)?,
-                InputKind::Users => validate::read_users(&mut f, &user_columns, &mut stage)?,
-                InputKind::Usage => validate::read_usage(&mut f, &mut stage)?,
-                InputKind::Outcomes => validate::read_outcomes(&mut f, &mut stage)?,
-                InputKind::Assignments => validate::read_assignments(&mut f, &mut stage)?,
-                InputKind::Rollouts => validate::read_rollouts(&mut f, &mut stage)?,
-            }
+            // The file is hashed on a thread of its own while it is read; a
+            // query's rows are hashed as they arrive.
+            let (sha256, read) = std::thread::scope(|scope| {
+                let sha256 = scope.spawn(|| match spec.postgres {
+                    Some(_) => Ok(String::new()),
+                    None => file_sha256(&file.path),
+                });
+                let read = match spec.kind {
+                    InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects),
+                    InputKind::Users => validate::read_users(&mut f, &user_columns, &mut stage),
+                    InputKind::Usage => usage::read_usage(&mut f, &mut stage),
+                    InputKind::Outcomes => outcomes::read_outcomes(&mut f, &mut stage),
+                    InputKind::Assignments => validate::read_assignments(&mut f, &mut stage),
+                    InputKind::Rollouts => validate::read_rollouts(&mut f, &mut stage),
+                };
+                (sha256.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), read)
+            });
+            f.ledger.counts.sha256 = sha256?;
+            read?;
             if spec.kind == InputKind::Projects {
                 catalog.sort_by(|a: &Project, b| a.id.cmp(&b.id));
                 stage.catalog_index = catalog.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
@@ -432,13 +447,21 @@ fn finish(
     as_of: i32,
 ) -> Result<Dataset> {
     let mut latest = Vec::new();
-    let n_users = stage.users.keys.len();
-    let mut settled = Settled { first_day: None, latest: None, active_users: vec![false; n_users] };
-    let events = stage.events.settle(|rows| {
-        if let Some(spans) = spans.get(&InputKind::Usage) {
-            settle_events(rows, spans, &mut ledgers, report_tz, as_of, &mut settled);
+    let n_users = stage.users.count();
+    // Owned: spilled partitions are settled again as compute reads them.
+    let usage = spans.get(&InputKind::Usage).cloned();
+    let (files, zone) = (ledgers.len(), report_tz.clone());
+    let (events, parts) = stage.events.settle(move |rows| {
+        let mut part = PartSettled::new(files);
+        if let Some(spans) = &usage {
+            settle_events(rows, spans, &zone, as_of, &mut part);
         }
+        part
     })?;
+    let mut settled = Settled { first_day: None, latest: None, active_users: vec![false; n_users] };
+    for part in parts {
+        settled.add(part, &mut ledgers);
+    }
     if spans.contains_key(&InputKind::Usage) {
         latest.push((InputKind::Usage, settled.latest));
     }
@@ -476,7 +499,7 @@ fn finish(
 
     Ok(Dataset {
         catalog,
-        users: stage.users.keys,
+        users: n_users,
         event_names: stage.event_names.values,
         outcome_names: stage.outcome_names.values,
         events,
@@ -530,49 +553,102 @@ struct Settled {
     active_users: Vec<bool>,
 }
 
-/// Sets rows after `as_of` aside, drops exact duplicates (the first in
-/// reading order stays) and replaces the reading order by the local day.
-fn settle_events(
-    events: &mut Vec<EventRow>,
-    spans: &Spans,
-    ledgers: &mut [FileLedger],
-    report_tz: &TzTable,
-    as_of: i32,
-    settled: &mut Settled,
-) {
-    events.retain(|e| {
-        let day = report_tz.local_day(e.at);
-        settled.latest = settled.latest.max(Some(day));
-        let keep = day <= as_of;
-        if !keep {
-            ledgers[spans.ledger_of(u64::from(e.low()))].counts.after_cutoff += 1;
+/// What settling one partition finds; partitions are settled on every
+/// core, then added up in partition order.
+struct PartSettled {
+    /// Per file, rows after the cut-off and duplicates.
+    after_cutoff: Vec<u64>,
+    duplicate: Vec<u64>,
+    first_day: Option<i32>,
+    latest: Option<i32>,
+    /// The partition's users with an event kept.
+    users: Vec<u32>,
+}
+
+impl PartSettled {
+    fn new(files: usize) -> PartSettled {
+        PartSettled {
+            after_cutoff: vec![0; files],
+            duplicate: vec![0; files],
+            first_day: None,
+            latest: None,
+            users: Vec::new(),
         }
-        keep
-    });
-    sort_events(events);
-    let mut previous: Option<(u64, i64, u32)> = None;
-    events.retain(|e| {
-        let id = (e.key, e.at, e.event());
-        let duplicate = previous == Some(id);
-        if duplicate {
-            ledgers[spans.ledger_of(u64::from(e.low()))].counts.duplicate += 1;
-        }
-        previous = Some(id);
-        !duplicate
-    });
-    for e in events.iter_mut() {
-        let day = report_tz.local_day(e.at);
-        e.tail = (e.tail & !0xFFFF_FFFF) | u64::from(day as u32);
-        settled.first_day = Some(settled.first_day.map_or(day, |d| d.min(day)));
-        settled.active_users[e.user() as usize] = true;
     }
 }
 
-/// Sorting a hundred million rows is the costliest step of loading: both
-/// cores share it.
-fn sort_events(events: &mut [EventRow]) {
-    use rayon::slice::ParallelSliceMut;
-    events.par_sort_unstable();
+impl Settled {
+    fn add(&mut self, part: PartSettled, ledgers: &mut [FileLedger]) {
+        for (ledger, (after, duplicate)) in ledgers.iter_mut().zip(part.after_cutoff.iter().zip(&part.duplicate)) {
+            ledger.counts.after_cutoff += after;
+            ledger.counts.duplicate += duplicate;
+        }
+        self.first_day = match (self.first_day, part.first_day) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.latest = self.latest.max(part.latest);
+        for user in part.users {
+            self.active_users[user as usize] = true;
+        }
+    }
+}
+
+/// Sets rows after `as_of` aside, drops exact duplicates (the first in
+/// reading order stays) and replaces the reading order by the local day.
+/// Duplicates share their instant, so a row after `as_of` counts as after
+/// the cut-off whether or not it repeats another.
+fn settle_events(events: &mut Vec<EventRow>, spans: &Spans, report_tz: &TzTable, as_of: i32, part: &mut PartSettled) {
+    sort_events(events);
+    let mut previous: Option<(u64, i64, u32)> = None;
+    events.retain_mut(|e| {
+        let day = report_tz.local_day(e.at);
+        part.latest = part.latest.max(Some(day));
+        let ledger = spans.ledger_of(u64::from(e.low()));
+        if day > as_of {
+            part.after_cutoff[ledger] += 1;
+            return false;
+        }
+        let id = (e.key, e.at, e.event());
+        if previous == Some(id) {
+            part.duplicate[ledger] += 1;
+            return false;
+        }
+        previous = Some(id);
+        e.tail = (e.tail & !0xFFFF_FFFF) | u64::from(day as u32);
+        part.first_day = Some(part.first_day.map_or(day, |d| d.min(day)));
+        true
+    });
+    part.users = events.chunk_by(|a, b| a.key == b.key).map(|run| run[0].user()).collect();
+    part.users.sort_unstable();
+    part.users.dedup();
+}
+
+/// Sorts a partition by key, instant and tail: no two rows are equal (the
+/// tail holds the reading order), so any sort gives this order. The most
+/// costly step of loading, hence a radix sort by key, one pass per byte of
+/// the key that varies in the partition (a few), then each (product, user)
+/// run, a few rows mostly in time order already, by instant and tail.
+fn sort_events(events: &mut Vec<EventRow>) {
+    let (any, all) = events.iter().fold((0u64, !0u64), |(any, all), e| (any | e.key, all & e.key));
+    let varying = any ^ all;
+    let mut spare = vec![EventRow { key: 0, at: 0, tail: 0 }; events.len()];
+    for shift in (0..64).step_by(8).filter(|s| (varying >> s) & 0xFF != 0) {
+        let byte = |e: &EventRow| ((e.key >> shift) & 0xFF) as usize;
+        let mut next = [0usize; 256];
+        events.iter().for_each(|e| next[byte(e)] += 1);
+        let mut start = 0;
+        for slot in &mut next {
+            (*slot, start) = (start, start + *slot);
+        }
+        for e in events.iter() {
+            let b = byte(e);
+            spare[next[b]] = *e;
+            next[b] += 1;
+        }
+        std::mem::swap(events, &mut spare);
+    }
+    events.chunk_by_mut(|a, b| a.key == b.key).for_each(<[EventRow]>::sort_unstable);
 }
 
 fn settle_outcomes(
@@ -638,4 +714,31 @@ fn settle_assignments(assignments: &mut Vec<Assignment>, ledgers: &mut [FileLedg
     });
     *assignments = kept;
     latest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn the_radix_sort_of_a_partition_is_the_full_sort() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20);
+        // Keys varying in a low byte, a middle one and the project's; many
+        // runs of one key, instants out of order within them.
+        let mut rows: Vec<EventRow> = (0..20_000u64)
+            .map(|seq| EventRow {
+                key: (rng.random_range(0..40u64) << 32) | (rng.random_range(0..300u64) << 8) | 7,
+                at: rng.random_range(0..1_000),
+                tail: (rng.random_range(0..3u64) << 32) | seq,
+            })
+            .collect();
+        let mut expected = rows.clone();
+        expected.sort_unstable();
+        sort_events(&mut rows);
+        assert_eq!(rows, expected);
+        let mut single = vec![EventRow { key: 5, at: 2, tail: 1 }, EventRow { key: 5, at: 1, tail: 0 }];
+        sort_events(&mut single);
+        assert_eq!(single[0].at, 1);
+    }
 }

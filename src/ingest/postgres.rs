@@ -47,7 +47,7 @@ pub fn for_each_chunk(
     spec: &InputSpec,
     source: &PostgresSource,
     plan: &ReadPlan<'_>,
-    each: impl FnMut(&Chunk) -> Result<()>,
+    mut each: impl FnMut(&Chunk) -> Result<()>,
 ) -> Result<QueryRead> {
     let server = Server::of(spec, source)?;
     let mut client = server.connect()?;
@@ -68,7 +68,7 @@ pub fn for_each_chunk(
     let rows_sha256 = {
         let inner = tx.copy_out(&copy).map_err(|e| server.query_failed(&e))?;
         let mut rows = Hashed { inner, hasher: sha2::Sha256::new() };
-        read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, each)
+        read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, |c| each(&c))
             .map_err(|e| server.locate(e))?;
         rows.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
     };

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 
 /// Rows per parquet chunk: bounds the memory of one read whatever the
 /// file's size.
-pub const CHUNK_ROWS: usize = 2_000_000;
+pub const CHUNK_ROWS: usize = 1 << 19;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -198,25 +198,53 @@ impl Chunk {
     }
 }
 
-/// Calls `each` with consecutive chunks of the file.
+/// Calls `each` with consecutive chunks of the file. The next chunk is
+/// read and parsed on a thread of its own while `each` reads the current
+/// one.
 pub fn for_each_chunk(
     file: &SourceFile,
     plan: &ReadPlan<'_>,
     mut each: impl FnMut(&Chunk) -> Result<()>,
 ) -> Result<()> {
-    match file.format {
-        Format::Parquet => for_each_parquet_chunk(&file.path, |df, first_row| each(&Chunk::Frame { df, first_row })),
+    let produce = |send: &mut dyn FnMut(Chunk) -> Result<()>| match file.format {
+        Format::Parquet => for_each_parquet_chunk(&file.path, |df, first_row| send(Chunk::Frame { df, first_row })),
         Format::Csv { separator } => {
             let open = File::open(&file.path).map_err(|e| Error::io(&file.path, e))?;
-            for_each_csv_chunk(open, |e| Error::io(&file.path, e), &file.path, separator, plan, each)
+            for_each_csv_chunk(open, |e| Error::io(&file.path, e), &file.path, separator, plan, send)
         }
         Format::Ndjson => {
             text::for_each_block(&file.path, Records::Lines, text::BLOCK_BYTES, text::BLOCK_BYTES, |bytes, line| {
                 let block = text::decode(bytes, encoding_rs::UTF_8, &file.path, line, plan.input)?;
-                each(&Chunk::Text(text::ndjson_chunk(block, &plan.wanted, line)))
+                send(Chunk::Text(text::ndjson_chunk(block, &plan.wanted, line)))
             })
         }
-    }
+    };
+    ahead(&file.path, produce, |chunk| each(&chunk))
+}
+
+/// Runs `produce` on a thread of its own, one item ahead of `each`, which
+/// gets the items in order on this thread. The first error of either
+/// stops both; an error of `produce` comes after the items it made before.
+fn ahead<T: Send>(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<()> + Send,
+    mut each: impl FnMut(T) -> Result<()>,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let (send, items) = std::sync::mpsc::sync_channel::<Result<T>>(1);
+        scope.spawn(move || {
+            // Refused only once `each` has stopped: then nothing is read.
+            let stopped = || Error::io(path, std::io::Error::other("the reading stopped"));
+            let produced = produce(&mut |item| send.send(Ok(item)).map_err(|_| stopped()));
+            if let Err(e) = produced {
+                let _ = send.send(Err(e));
+            }
+        });
+        for item in items {
+            each(item?)?;
+        }
+        Ok(())
+    })
 }
 
 /// Calls `each` with consecutive chunks of a CSV stream: a file, or a
@@ -228,7 +256,7 @@ pub fn for_each_csv_chunk(
     path: &Path,
     separator: u8,
     plan: &ReadPlan<'_>,
-    mut each: impl FnMut(&Chunk) -> Result<()>,
+    mut each: impl FnMut(Chunk) -> Result<()>,
 ) -> Result<()> {
     let mut header: Option<Vec<String>> = None;
     let mut next_record = 1;
@@ -247,7 +275,7 @@ pub fn for_each_csv_chunk(
         };
         let chunk = text::csv_chunk(block, names, separator, &plan.wanted, (next_record, first_line));
         next_record += chunk.height() as u64;
-        each(&Chunk::Text(chunk))
+        each(Chunk::Text(chunk))
     })
 }
 
@@ -255,49 +283,71 @@ pub fn for_each_csv_chunk(
 /// (this build of polars has no decimal type) and any polars failure,
 /// panics included, turned into one clear file error.
 fn for_each_parquet_chunk(path: &Path, mut each: impl FnMut(DataFrame, u64) -> Result<()>) -> Result<()> {
-    let open = || File::open(path).map_err(|e| Error::io(path, e));
-    let guarded = |f: &mut dyn FnMut() -> PolarsResult<DataFrame>| {
-        quietly(f).map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))
-    };
-    let (rows, schema, metadata) = {
-        let mut reader = ParquetReader::new(open()?);
+    let layout = ParquetLayout::open(path)?;
+    let mut offset = 0;
+    while offset < layout.rows.max(1) {
+        each(layout.slice(offset)?, offset as u64)?;
+        offset += CHUNK_ROWS;
+    }
+    Ok(())
+}
+
+/// What the footer of a parquet file says, read once per file.
+struct ParquetLayout<'a> {
+    path: &'a Path,
+    rows: usize,
+    metadata: std::sync::Arc<polars::io::parquet::read::FileMetadata>,
+    decimals: Vec<ArrowField>,
+    others: Vec<String>,
+}
+
+impl<'a> ParquetLayout<'a> {
+    fn open(path: &'a Path) -> Result<ParquetLayout<'a>> {
+        let mut reader = ParquetReader::new(File::open(path).map_err(|e| Error::io(path, e))?);
         let layout = quietly(|| -> PolarsResult<_> {
             Ok((reader.num_rows()?, reader.schema()?, reader.get_metadata()?.clone()))
         });
-        layout.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?
-    };
-    super::pages::check(path, &metadata).map_err(|_| parquet_error(path))?;
-    let (decimals, others): (Vec<&ArrowField>, Vec<&ArrowField>) =
-        schema.iter_values().partition(|f| is_decimal(f.dtype()));
-    let others: Vec<String> = others.iter().map(|f| f.name.to_string()).collect();
-    let mut offset = 0;
-    while offset < rows.max(1) {
-        let height = rows.saturating_sub(offset).min(CHUNK_ROWS);
-        let file = open()?;
-        let mut df = guarded(&mut || {
+        let (rows, schema, metadata) = layout.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?;
+        super::pages::check(path, &metadata).map_err(|_| parquet_error(path))?;
+        let (decimals, others): (Vec<&ArrowField>, Vec<&ArrowField>) =
+            schema.iter_values().partition(|f| is_decimal(f.dtype()));
+        Ok(ParquetLayout {
+            path,
+            rows,
+            metadata,
+            decimals: decimals.into_iter().cloned().collect(),
+            others: others.iter().map(|f| f.name.to_string()).collect(),
+        })
+    }
+
+    /// Rows `offset..offset + CHUNK_ROWS`, normalised.
+    fn slice(&self, offset: usize) -> Result<DataFrame> {
+        let path = self.path;
+        let height = self.rows.saturating_sub(offset).min(CHUNK_ROWS);
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let read = quietly(|| -> PolarsResult<DataFrame> {
             let reader = ParquetReader::new(file.try_clone()?);
-            let reader = if decimals.is_empty() { reader } else { reader.with_columns(Some(others.clone())) };
+            let reader = if self.decimals.is_empty() { reader } else { reader.with_columns(Some(self.others.clone())) };
             reader.with_slice(Some((offset, CHUNK_ROWS))).finish()
-        })?;
+        });
+        let mut df = read.map_err(|_| parquet_error(path))?.map_err(|_| parquet_error(path))?;
         // A footer that promises more rows than its row groups hold would
-        // otherwise have this loop read empty slices for ever.
-        if !others.is_empty() && df.height() != height {
+        // otherwise have the reading loop read empty slices for ever.
+        if !self.others.is_empty() && df.height() != height {
             return Err(parquet_error(path));
         }
-        if !decimals.is_empty() {
-            if others.is_empty() {
+        if !self.decimals.is_empty() {
+            if self.others.is_empty() {
                 df = DataFrame::empty_with_height(height);
             }
-            for field in &decimals {
-                let values = decimal_texts(path, &metadata, field, offset, height)?;
+            for field in &self.decimals {
+                let values = decimal_texts(path, &self.metadata, field, offset, height)?;
                 let column = Column::new(field.name.clone(), values);
                 df.with_column(column).map_err(|_| parquet_error(path))?;
             }
         }
-        each(normalise(df).map_err(|_| parquet_error(path))?, offset as u64)?;
-        offset += CHUNK_ROWS;
+        normalise(df).map_err(|_| parquet_error(path))
     }
-    Ok(())
 }
 
 /// Parquet reads under way. While any is, a panic is polars' (on a damaged
@@ -538,6 +588,34 @@ impl<'a> Field<'a> {
             Field::Absent => None,
         };
         value.unwrap_or(Value::Null)
+    }
+}
+
+/// The cells of a text column of a parquet chunk as arrow holds them: one
+/// 16-byte view per row, inlining a short text or pointing into a buffer
+/// of the chunk. Two rows with the same view hold the same text, so a
+/// value's reading can be kept by view (`Field::views`).
+pub struct Views<'a> {
+    views: &'a [polars_arrow::array::View],
+    valid: Option<&'a polars_arrow::bitmap::Bitmap>,
+}
+
+impl Views<'_> {
+    /// Row `row`'s view; none when the cell is null.
+    #[inline]
+    pub fn key(&self, row: usize) -> Option<u128> {
+        let valid = self.valid.is_none_or(|v| v.get(row).unwrap_or(false));
+        valid.then(|| self.views.get(row).map(|v| v.as_u128())).flatten()
+    }
+}
+
+impl<'a> Field<'a> {
+    /// The views of a parquet text column, when it is one (and in one
+    /// chunk, as `normalise` leaves it).
+    pub fn views(&self) -> Option<Views<'a>> {
+        let Field::Text(ca) = self else { return None };
+        let array = (ca.chunks().len() == 1).then(|| ca.downcast_get(0)).flatten()?;
+        Some(Views { views: array.views(), valid: polars_arrow::array::Array::validity(array) })
     }
 }
 

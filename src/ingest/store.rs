@@ -27,6 +27,19 @@ const ROW_BYTES: usize = 24;
 /// packed row.
 pub const MAX_EVENTS: u64 = 1 << 32;
 
+/// The partition of a row: by user, so that a partition holds every event
+/// of its users.
+pub fn part_of(row: &EventRow) -> usize {
+    part_of_user(row.user())
+}
+
+/// Blocks of 16 consecutive codes go to the same partition, so that the
+/// per-user tables compute reads by code (segments, outcomes) are read a
+/// cache line at a time rather than a line per user.
+pub fn part_of_user(user: u32) -> usize {
+    (user as usize / 16) % PARTS
+}
+
 /// The events as they are read, in reading order within each partition.
 pub struct EventStore {
     parts: Vec<Vec<EventRow>>,
@@ -63,26 +76,30 @@ impl EventStore {
         self.pushed + more as u64 <= MAX_EVENTS
     }
 
-    pub fn push(&mut self, row: EventRow) {
-        self.pushed += 1;
-        let part = row.user() as usize % PARTS;
-        match &mut self.spill {
-            Some(spill) if self.error.is_none() => {
-                if let Err(e) = spill.write(part, &row) {
-                    self.error = Some(e);
+    /// Adds rows already split by partition ([`part_of`]), each partition's
+    /// in reading order, after those pushed before.
+    pub fn append(&mut self, parts: Vec<Vec<EventRow>>) {
+        for (part, rows) in parts.into_iter().enumerate() {
+            self.pushed += rows.len() as u64;
+            match &mut self.spill {
+                Some(spill) if self.error.is_none() => {
+                    if let Err(e) = spill.write(part, &rows) {
+                        self.error = Some(e);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    self.held += rows.len();
+                    self.parts[part].extend(rows);
                 }
             }
-            Some(_) => {}
-            None => {
-                self.parts[part].push(row);
-                self.held += 1;
-                if self.held >= self.budget
-                    && let Err(e) = self.spill_all()
-                {
-                    self.error = Some(e);
-                    self.budget = usize::MAX;
-                }
-            }
+        }
+        if self.spill.is_none()
+            && self.held >= self.budget
+            && let Err(e) = self.spill_all()
+        {
+            self.error = Some(e);
+            self.budget = usize::MAX;
         }
     }
 
@@ -94,9 +111,7 @@ impl EventStore {
     fn spill_all(&mut self) -> Result<()> {
         let mut spill = Spill::create(&self.dir)?;
         for (part, rows) in self.parts.iter_mut().enumerate() {
-            for row in rows.iter() {
-                spill.write(part, row)?;
-            }
+            spill.write(part, rows)?;
             *rows = Vec::new();
         }
         self.held = 0;
@@ -104,26 +119,38 @@ impl EventStore {
         Ok(())
     }
 
-    /// Applies `settle` to each partition in turn, and keeps the result
-    /// where the partition was: in memory, or back in its file.
-    pub fn settle(mut self, mut settle: impl FnMut(&mut Vec<EventRow>)) -> Result<Events> {
+    /// Applies `settle` to every partition, on every core; what it returns
+    /// comes back in partition order. Partitions in memory keep the result;
+    /// spilled ones stay as read, and are settled again each time one is
+    /// read back: writing them settled would cost as much disk as reading
+    /// them, for a sort that is a fraction of the compute.
+    pub fn settle<S: Send>(
+        mut self,
+        settle: impl Fn(&mut Vec<EventRow>) -> S + Send + Sync + 'static,
+    ) -> Result<(Events, Vec<S>)> {
+        use rayon::prelude::*;
         self.check()?;
         let Some(spill) = self.spill else {
             let mut parts = self.parts;
-            parts.iter_mut().for_each(&mut settle);
-            return Ok(Events { parts: Parts::Memory(parts) });
+            let settled = parts.par_iter_mut().map(&settle).collect();
+            return Ok((Events { parts: Parts::Memory(parts) }, settled));
         };
         let dir = spill.dir;
-        let mut paths = Vec::with_capacity(PARTS);
-        for (part, writer) in spill.writers.into_iter().enumerate() {
-            let path = part_path(dir.path(), part);
-            writer.into_inner().map_err(|e| spill_error(&path, e.into_error()))?;
-            let mut rows = read_part(&path)?;
-            settle(&mut rows);
-            write_part(&path, &rows)?;
-            paths.push(path);
+        let paths: Vec<PathBuf> = (0..PARTS).map(|part| part_path(dir.path(), part)).collect();
+        for (writer, path) in spill.writers.into_iter().zip(&paths) {
+            writer.into_inner().map_err(|e| spill_error(path, e.into_error()))?;
         }
-        Ok(Events { parts: Parts::Disk { _dir: dir, paths } })
+        let settled = paths
+            .par_iter()
+            .map(|path| {
+                let mut rows = read_part(path)?;
+                Ok(settle(&mut rows))
+            })
+            .collect::<Result<Vec<S>>>()?;
+        let settle = Box::new(move |rows: &mut Vec<EventRow>| {
+            settle(rows);
+        });
+        Ok((Events { parts: Parts::Disk { _dir: dir, paths, settle } }, settled))
     }
 }
 
@@ -159,10 +186,17 @@ impl Spill {
         Ok(Spill { dir, writers })
     }
 
-    fn write(&mut self, part: usize, row: &EventRow) -> Result<()> {
-        self.writers[part].write_all(&encode(row)).map_err(|e| spill_error(&part_path(self.dir.path(), part), e))
+    fn write(&mut self, part: usize, rows: &[EventRow]) -> Result<()> {
+        let writer = &mut self.writers[part];
+        for row in rows {
+            writer.write_all(&encode(row)).map_err(|e| spill_error(&part_path(self.dir.path(), part), e))?;
+        }
+        Ok(())
     }
 }
+
+/// What settling does to a partition read back from disk.
+type Settle = dyn Fn(&mut Vec<EventRow>) + Send + Sync;
 
 /// The settled events, partition by partition.
 pub struct Events {
@@ -171,10 +205,12 @@ pub struct Events {
 
 enum Parts {
     Memory(Vec<Vec<EventRow>>),
-    /// The folder is removed when the events are dropped.
+    /// The folder is removed when the events are dropped. Each partition
+    /// is read as it was spilled, then settled.
     Disk {
         _dir: tempfile::TempDir,
         paths: Vec<PathBuf>,
+        settle: Box<Settle>,
     },
 }
 
@@ -183,13 +219,47 @@ impl Events {
     pub fn for_each_part(&self, mut each: impl FnMut(&[EventRow])) -> Result<()> {
         match &self.parts {
             Parts::Memory(parts) => parts.iter().for_each(|p| each(p)),
-            Parts::Disk { paths, .. } => {
+            Parts::Disk { paths, settle, .. } => {
                 for path in paths {
-                    each(&read_part(path)?);
+                    let mut rows = read_part(path)?;
+                    settle(&mut rows);
+                    each(&rows);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Folds the partitions on every core: they are cut into consecutive
+    /// groups, each folded in partition order from `init`, and the groups'
+    /// results come back in partition order, so that merging them in turn
+    /// gives what one fold over every partition would.
+    pub fn fold_parts<S: Send>(
+        &self,
+        init: impl Fn() -> S + Sync,
+        each: impl Fn(&mut S, &[EventRow]) + Sync,
+    ) -> Result<Vec<S>> {
+        use rayon::prelude::*;
+        // A few groups per thread, so that a core slowed by another program
+        // leaves its share to the other.
+        let groups = (4 * rayon::current_num_threads()).clamp(1, PARTS);
+        (0..groups)
+            .into_par_iter()
+            .map(|g| {
+                let mut state = init();
+                for part in g * PARTS / groups..(g + 1) * PARTS / groups {
+                    match &self.parts {
+                        Parts::Memory(parts) => each(&mut state, &parts[part]),
+                        Parts::Disk { paths, settle, .. } => {
+                            let mut rows = read_part(&paths[part])?;
+                            settle(&mut rows);
+                            each(&mut state, &rows);
+                        }
+                    }
+                }
+                Ok(state)
+            })
+            .collect()
     }
 
     /// Whether the events went to disk.
@@ -250,15 +320,6 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-fn write_part(path: &Path, rows: &[EventRow]) -> Result<()> {
-    let file = File::create(path).map_err(|e| spill_error(path, e))?;
-    let mut writer = BufWriter::with_capacity(ROW_BYTES << 12, file);
-    for row in rows {
-        writer.write_all(&encode(row)).map_err(|e| spill_error(path, e))?;
-    }
-    writer.flush().map_err(|e| spill_error(path, e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,7 +349,9 @@ mod tests {
             std::fs::create_dir(d).unwrap();
         }
         let mut store = EventStore::new(1, dir.path().to_path_buf());
-        store.push(EventRow { key: 1, at: 0, tail: 0 });
+        let mut parts = vec![Vec::new(); PARTS];
+        parts[0].push(EventRow { key: 0, at: 0, tail: 0 });
+        store.append(parts);
         store.check().unwrap();
         assert!(!dead.exists());
         assert!(live.exists() && foreign.exists());

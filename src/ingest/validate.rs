@@ -7,11 +7,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::cells::{self, CellRules};
-use super::parse::UserKey;
 use super::read::{self, Chunk, Field, Format, ReadPlan, SourceFile};
 use super::reject::{Failure, FileLedger, Reason};
-use super::store;
-use super::{Assignment, EventRow, OutcomeRow, Project, RejectedProject, Staging};
+use super::{Assignment, Project, RejectedProject, Staging};
 use crate::config::InputSpec;
 use crate::error::{Error, Result};
 
@@ -28,7 +26,7 @@ pub struct FileRead<'a> {
 impl<'a> FileRead<'a> {
     /// The typed columns of a chunk, by canonical name, resolved once per
     /// chunk rather than per row.
-    fn fields<'d, const N: usize>(&self, chunk: &'d Chunk, names: [&str; N]) -> [Field<'d>; N] {
+    pub fn fields<'d, const N: usize>(&self, chunk: &'d Chunk, names: [&str; N]) -> [Field<'d>; N] {
         names.map(|name| chunk.field(self.spec.source_column(name)))
     }
 
@@ -36,7 +34,7 @@ impl<'a> FileRead<'a> {
     /// `optional` columns, and checks that every required column is there:
     /// in the header of a CSV or parquet file, in some record of an NDJSON
     /// one.
-    fn each_chunk(
+    pub fn each_chunk(
         &mut self,
         required: &[&str],
         optional: &[&str],
@@ -94,7 +92,7 @@ impl<'a> FileRead<'a> {
 /// The row's own failure when it cannot be read as a record at all, else
 /// what `check` finds.
 #[inline]
-fn check_row(
+pub fn check_row(
     chunk: &Chunk,
     i: usize,
     check: impl FnOnce() -> std::result::Result<(), Failure>,
@@ -247,113 +245,12 @@ impl Interner {
     }
 }
 
-/// User ids compared as text: one dense code per distinct id.
-#[derive(Default)]
-pub struct UserCodes {
-    pub keys: Vec<UserKey>,
-    // Integer ids, by far the most common, get a map of plain u64 keys: a
-    // third of the size of the enum map, so more of it stays in cache.
-    ints: FxHashMap<u64, u32>,
-    texts: FxHashMap<String, u32>,
-}
-
-impl UserCodes {
-    pub fn code(&mut self, key: UserKey) -> u32 {
-        if let Some(code) = self.get(&key) {
-            return code;
-        }
-        let code = self.keys.len() as u32;
-        match &key {
-            UserKey::Int(v) => self.ints.insert(*v, code),
-            UserKey::Text(t) => self.texts.insert(t.clone(), code),
-        };
-        self.keys.push(key);
-        code
-    }
-
-    pub fn get(&self, key: &UserKey) -> Option<u32> {
-        match key {
-            UserKey::Int(v) => self.ints.get(v).copied(),
-            UserKey::Text(t) => self.texts.get(t.as_str()).copied(),
-        }
-    }
-}
-
-fn project_code(catalog: &FxHashMap<String, u32>, value: read::Value<'_>) -> std::result::Result<u32, Failure> {
+pub fn project_code(catalog: &FxHashMap<String, u32>, value: read::Value<'_>) -> std::result::Result<u32, Failure> {
     let id = cells::required_id(value, "project_id")?;
     catalog.get(id.as_ref()).copied().ok_or_else(|| Failure {
         reason: Reason::UnknownProject,
         column: "project_id".to_owned(),
         raw: id.into_owned(),
-    })
-}
-
-pub fn read_usage(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
-    let names = ["project_id", "user_id", "occurred_at", "event"];
-    f.each_chunk(&names, &[], |f, chunk| {
-        let [project, user, at, event] = f.fields(chunk, names);
-        if !t.events.has_room(chunk.height()) {
-            return Err(too_many_events(&f.file.path));
-        }
-        for i in 0..chunk.height() {
-            let result = check_row(chunk, i, || {
-                let project = project_code(&t.catalog_index, project.get(i))?;
-                let user = f.rules.user_key(user.get(i), "user_id")?;
-                let at = f.rules.instant(at.get(i), "occurred_at")?;
-                let event = cells::required_text(event.get(i), "event")?;
-                let seq = t.events.pushed();
-                let user = t.users.code(user);
-                let event = u64::from(t.event_names.intern(&event));
-                t.events.push(EventRow {
-                    key: (u64::from(project) << 32) | u64::from(user),
-                    at,
-                    tail: (event << 32) | seq,
-                });
-                t.latest_usage = t.latest_usage.max(Some(at));
-                Ok(())
-            });
-            if let Err(failure) = &result
-                && failure.reason == Reason::UnknownProject
-            {
-                *t.unknown_projects.entry(failure.raw.clone()).or_default() += 1;
-            }
-            f.settle(chunk, i, result);
-        }
-        t.events.check()
-    })
-}
-
-/// The reading order of an event is kept in 32 bits of its packed row.
-fn too_many_events(path: &std::path::Path) -> Error {
-    Error::Input {
-        file: path.display().to_string(),
-        column: None,
-        row: None,
-        message: format!(
-            "with this file the usage inputs pass {} events, the most one run can read",
-            store::MAX_EVENTS
-        ),
-        hint: Some("run jauge on fewer usage files at a time, for example one run per year of exports".to_owned()),
-    }
-}
-
-pub fn read_outcomes(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
-    f.each_chunk(&["user_id", "outcome", "occurred_on"], &["value"], |f, chunk| {
-        let [user, outcome, day, value] = f.fields(chunk, ["user_id", "outcome", "occurred_on", "value"]);
-        for i in 0..chunk.height() {
-            let result = check_row(chunk, i, || {
-                let user = f.rules.user_key(user.get(i), "user_id")?;
-                let outcome = cells::required_text(outcome.get(i), "outcome")?;
-                let day = f.rules.required_date(day.get(i), "occurred_on")?;
-                let value = f.rules.number(value.get(i), "value")?;
-                let seq = t.outcomes.len() as u32;
-                let (user, outcome) = (t.users.code(user), t.outcome_names.intern(&outcome));
-                t.outcomes.push(OutcomeRow { user, outcome, day, seq, value });
-                Ok(())
-            });
-            f.settle(chunk, i, result);
-        }
-        Ok(())
     })
 }
 

@@ -31,6 +31,11 @@ impl Counts {
         Counts { reached: vec![0; cal.months * plan.steps.len()] }
     }
 
+    /// Adds the counts of other users (another group of partitions).
+    pub fn merge(&mut self, other: &Counts) {
+        self.reached.iter_mut().zip(&other.reached).for_each(|(m, t)| *m += t);
+    }
+
     /// Adds one user's events (sorted by instant) of this product.
     pub fn observe(&mut self, plan: &Plan, events: &[EventRow], tz: &TzTable, cal: &Calendar) {
         if let Some((day, reached)) = steps_reached(plan, events, tz) {

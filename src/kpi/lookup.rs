@@ -10,7 +10,7 @@ pub struct OutcomeIndex<'a> {
 
 impl<'a> OutcomeIndex<'a> {
     pub fn new(ds: &'a Dataset) -> OutcomeIndex<'a> {
-        OutcomeIndex::of_rows(&ds.outcomes, ds.users.len())
+        OutcomeIndex::of_rows(&ds.outcomes, ds.users)
     }
 
     /// `rows` sorted by user, outcome and day; user codes below `users`.

@@ -1,5 +1,9 @@
 //! The compute engine: one pass over the sorted events, partition by
-//! partition and one (product, user) run at a time, feeds every KPI family;
+//! partition and one (product, user) run at a time, feeds every KPI family.
+//! Consecutive groups of partitions are passed over on every core, each
+//! into accumulators of its own, merged in partition order: counts add up
+//! and survival subjects keep their order, so the figures are those of a
+//! single pass;
 //! the portfolio is computed from a compact list of distinct (user, day)
 //! pairs of each partition, and segments add to one slot per value, so no
 //! row is ever copied per segment or for the portfolio. The same runs give
@@ -21,8 +25,6 @@ pub mod retention;
 pub mod rollout;
 pub mod slots;
 pub mod survival;
-
-use rayon::slice::ParallelSliceMut;
 
 use crate::config::Settings;
 use crate::error::Result;
@@ -63,6 +65,101 @@ impl Unit {
     }
 }
 
+impl Unit {
+    /// Adds the figures of other users (another group of partitions).
+    fn merge(&mut self, other: Unit) {
+        self.first_month = match (self.first_month, other.first_month) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        for (mine, theirs) in self.monthly.iter_mut().zip(other.monthly) {
+            merge_slot(mine, theirs, Monthly::merge);
+        }
+        for (mine, theirs) in self.outcome_counts.iter_mut().zip(other.outcome_counts) {
+            merge_slot(mine, theirs, outcomes::Counts::merge);
+        }
+        if let (Some((_, mine)), Some((_, theirs))) = (&mut self.funnel, &other.funnel) {
+            mine.merge(theirs);
+        }
+        // Partition order, as one pass would push them.
+        for (mine, theirs) in self.subjects.iter_mut().zip(other.subjects) {
+            // Exactly: a subject per user and outcome is a large share of
+            // the memory of compute.
+            mine.reserve_exact(theirs.len());
+            mine.extend(theirs);
+        }
+    }
+}
+
+fn merge_slot<T>(mine: &mut Option<T>, theirs: Option<T>, add: impl Fn(&mut T, &T)) {
+    if let Some(theirs) = theirs {
+        match mine {
+            Some(m) => add(m, &theirs),
+            None => *mine = Some(theirs),
+        }
+    }
+}
+
+/// What the pass over one group of partitions gathers.
+struct Pass {
+    units: Vec<Unit>,
+    portfolio: Unit,
+    /// Per assignment, the first use of its product on or after
+    /// `assigned_on` (see `record_first_use`).
+    first_use: Vec<Option<i32>>,
+    scratch: Scratch,
+    user_days: Vec<u64>,
+}
+
+impl Pass {
+    fn new(ctx: &Context<'_>, settings: &Settings) -> Pass {
+        let ds = ctx.ds;
+        let units = ds
+            .catalog
+            .iter()
+            .map(|p| {
+                let plan = outcome_plan(ds, settings.outcomes_for(&p.id), settings.windows_for(&p.id));
+                Unit::new(plan, funnel_plan(ds, settings, &p.id), &ctx.cal, ctx.slots.len())
+            })
+            .collect();
+        let portfolio_plan = outcome_plan(ds, &settings.default_outcomes, &settings.default_windows);
+        Pass {
+            units,
+            portfolio: Unit::new(portfolio_plan, None, &ctx.cal, ctx.slots.len()),
+            first_use: vec![None; ds.assignments.len()],
+            scratch: Scratch::default(),
+            user_days: Vec::new(),
+        }
+    }
+
+    /// A partition holds every event of its users, so each user's figures,
+    /// the portfolio's included, are complete within it.
+    fn observe_part(&mut self, ctx: &Context<'_>, rows: &[EventRow]) {
+        self.user_days.clear();
+        for run in rows.chunk_by(|a, b| a.key == b.key) {
+            let unit = &mut self.units[run[0].project() as usize];
+            observe(ctx, unit, run, &mut self.scratch);
+            record_first_use(ctx, run[0].project(), run[0].user(), &self.scratch.days, &mut self.first_use);
+            let user = u64::from(run[0].user()) << 32;
+            self.user_days.extend(self.scratch.days.iter().map(|d| user | *d as u64));
+        }
+        observe_portfolio(ctx, &mut self.portfolio, &mut self.user_days, &mut self.scratch);
+    }
+
+    /// Adds the pass over the next group of partitions.
+    fn merge(&mut self, other: Pass) {
+        for (mine, theirs) in self.units.iter_mut().zip(other.units) {
+            mine.merge(theirs);
+        }
+        self.portfolio.merge(other.portfolio);
+        // A user's events are all in one partition: one pass at most found
+        // each assignment's first use.
+        for (mine, theirs) in self.first_use.iter_mut().zip(other.first_use) {
+            *mine = mine.or(theirs);
+        }
+    }
+}
+
 /// What every user's run needs to read.
 struct Context<'a> {
     ds: &'a Dataset,
@@ -96,32 +193,13 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
         index: OutcomeIndex::new(ds),
         censor: settings.censor_outcome.as_deref().and_then(|o| ds.outcome_code(o)),
     };
-    let mut units: Vec<Unit> = ds
-        .catalog
-        .iter()
-        .map(|p| {
-            let plan = outcome_plan(ds, settings.outcomes_for(&p.id), settings.windows_for(&p.id));
-            Unit::new(plan, funnel_plan(ds, settings, &p.id), &ctx.cal, ctx.slots.len())
-        })
-        .collect();
-    let portfolio_plan = outcome_plan(ds, &settings.default_outcomes, &settings.default_windows);
-    let mut portfolio = Unit::new(portfolio_plan, None, &ctx.cal, ctx.slots.len());
-    let mut user_days: Vec<u64> = Vec::new();
-    let mut scratch = Scratch::default();
-    let mut first_use = vec![None; ds.assignments.len()];
-    // A partition holds every event of its users, so each user's figures,
-    // the portfolio's included, are complete within it.
-    ds.events.for_each_part(|rows| {
-        user_days.clear();
-        for run in rows.chunk_by(|a, b| a.key == b.key) {
-            let unit = &mut units[run[0].project() as usize];
-            observe(&ctx, unit, run, &mut scratch);
-            record_first_use(&ctx, run[0].project(), run[0].user(), &scratch.days, &mut first_use);
-            let user = u64::from(run[0].user()) << 32;
-            user_days.extend(scratch.days.iter().map(|d| user | *d as u64));
-        }
-        observe_portfolio(&ctx, &mut portfolio, &mut user_days, &mut scratch);
-    })?;
+    let passes = ds.events.fold_parts(|| Pass::new(&ctx, settings), |pass, rows| pass.observe_part(&ctx, rows))?;
+    let mut passes = passes.into_iter();
+    let Some(mut pass) = passes.next() else {
+        return Ok(Tables::default());
+    };
+    passes.for_each(|other| pass.merge(other));
+    let Pass { units, mut portfolio, first_use, .. } = pass;
     add_product_events(&mut portfolio, &units);
     let mut tables = Tables::default();
     let truncated = truncated_first_months(&ds.catalog, &units, &ctx.cal);
@@ -272,7 +350,7 @@ fn month_counts(cal: &Calendar, days: &[usize], out: &mut Vec<(usize, u64)>) {
 /// of its first event in any product. `user_days` holds (user, day index)
 /// pairs of one partition's users.
 fn observe_portfolio(ctx: &Context<'_>, portfolio: &mut Unit, user_days: &mut [u64], s: &mut Scratch) {
-    user_days.par_sort_unstable();
+    user_days.sort_unstable();
     for run in user_days.chunk_by(|a, b| a >> 32 == b >> 32) {
         let user = (run[0] >> 32) as u32;
         s.days.clear();

@@ -42,6 +42,19 @@ impl Monthly {
         }
     }
 
+    /// Adds the counts of other users (another group of partitions).
+    pub fn merge(&mut self, other: &Monthly) {
+        for (mine, theirs) in [
+            (&mut self.events, &other.events),
+            (&mut self.active, &other.active),
+            (&mut self.new, &other.new),
+            (&mut self.dau, &other.dau),
+            (&mut self.retained, &other.retained),
+        ] {
+            mine.iter_mut().zip(theirs).for_each(|(m, t)| *m += t);
+        }
+    }
+
     pub fn retained(&self, cohort: usize, k: usize) -> u64 {
         self.retained[cohort * self.months + k]
     }

@@ -48,6 +48,11 @@ impl Counts {
         Counts { with: vec![0; cal.months * plan.cells()], cells: plan.cells() }
     }
 
+    /// Adds the counts of other users (another group of partitions).
+    pub fn merge(&mut self, other: &Counts) {
+        self.with.iter_mut().zip(&other.with).for_each(|(m, t)| *m += t);
+    }
+
     pub fn add(&mut self, cohort: usize, hits: &[bool]) {
         let base = cohort * self.cells;
         for (i, hit) in hits.iter().enumerate() {

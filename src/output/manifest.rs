@@ -30,7 +30,7 @@ pub struct Manifest<'a> {
     pub outputs: &'a [Written],
     /// The earlier run's manifest, when this run was compared with one.
     pub previous: Option<&'a Value>,
-    pub timings: &'a [(&'static str, f64)],
+    pub timings: &'a [(String, f64)],
 }
 
 /// What the manifest records of the earlier run.
@@ -95,7 +95,7 @@ impl Manifest<'_> {
         let outputs: Vec<Value> =
             self.outputs.iter().map(|w| json!({"file": w.file, "rows": w.rows, "suppressed": w.suppressed})).collect();
         let timings: serde_json::Map<String, Value> =
-            self.timings.iter().map(|(stage, secs)| ((*stage).to_owned(), json!(secs))).collect();
+            self.timings.iter().map(|(stage, secs)| (stage.clone(), json!(secs))).collect();
         let manifest = json!({
             "engine": "jauge",
             "version": env!("CARGO_PKG_VERSION"),
