@@ -53,7 +53,8 @@ measures() {
 stages() {
     python3 - "$1" <<'EOF'
 import json, sys
-timings = json.load(open(sys.argv[1]))["timings"]
+# Wall seconds only: the `<stage>_cpu` entries beside them are CPU seconds.
+timings = {k: v for k, v in json.load(open(sys.argv[1]))["timings"].items() if not k.endswith("_cpu")}
 publishing = sum(timings.get(s, 0.0) for s in ("revisions", "workbook", "public", "write_public"))
 rest = sum(timings.values()) - publishing
 listed = " ".join(f"{k}={v}" for k, v in timings.items())
