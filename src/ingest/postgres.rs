@@ -42,7 +42,8 @@ pub fn source_file(spec: &InputSpec) -> SourceFile {
 }
 
 /// Runs the query of `source` and calls `each` with consecutive chunks of
-/// its result.
+/// its result. The connection, the protocol and the CSV parsing run on a
+/// thread of their own, one chunk ahead of `each`, as a file's reading does.
 pub fn for_each_chunk(
     spec: &InputSpec,
     source: &PostgresSource,
@@ -50,6 +51,23 @@ pub fn for_each_chunk(
     mut each: impl FnMut(&Chunk) -> Result<()>,
 ) -> Result<QueryRead> {
     let server = Server::of(spec, source)?;
+    let mut read = None;
+    let stream = |send: &mut dyn FnMut(Chunk) -> Result<()>| {
+        read = Some(stream(&server, spec, source, plan, send)?);
+        Ok(())
+    };
+    read::ahead(&server.label, stream, |chunk| each(&chunk)).map_err(|e| server.locate(e))?;
+    read.ok_or_else(|| server.error("the query's result ended before its end".to_owned(), None))
+}
+
+/// The query's result, streamed in chunks to `send`.
+fn stream(
+    server: &Server,
+    spec: &InputSpec,
+    source: &PostgresSource,
+    plan: &ReadPlan<'_>,
+    send: &mut dyn FnMut(Chunk) -> Result<()>,
+) -> Result<QueryRead> {
     let mut client = server.connect()?;
     let mut tx = client
         .build_transaction()
@@ -68,8 +86,7 @@ pub fn for_each_chunk(
     let rows_sha256 = {
         let inner = tx.copy_out(&copy).map_err(|e| server.query_failed(&e))?;
         let mut rows = Hashed { inner, hasher: sha2::Sha256::new() };
-        read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, |c| each(&c))
-            .map_err(|e| server.locate(e))?;
+        read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, send)?;
         rows.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
     };
     tx.commit().map_err(|e| server.failed("cannot close the transaction", &e))?;

@@ -225,7 +225,7 @@ pub fn for_each_chunk(
 /// Runs `produce` on a thread of its own, one item ahead of `each`, which
 /// gets the items in order on this thread. The first error of either
 /// stops both; an error of `produce` comes after the items it made before.
-fn ahead<T: Send>(
+pub fn ahead<T: Send>(
     path: &Path,
     produce: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<()> + Send,
     mut each: impl FnMut(T) -> Result<()>,
