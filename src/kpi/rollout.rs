@@ -10,7 +10,7 @@
 //! group whose units hold fewer than `k` people (SPEC section 6).
 
 use super::lookup::OutcomeIndex;
-use crate::stats::{self, Aggregation, Control, Panel, Unit};
+use crate::stats::{self, Control, Panel, Unit};
 use crate::tables::RolloutRow;
 use crate::tz;
 
@@ -106,9 +106,12 @@ fn period_of(q: &Question<'_>, day: i32) -> Option<usize> {
     usize::try_from(tz::months_between(q.since, day)).ok().filter(|t| *t < q.periods)
 }
 
-/// Each unit's group (period of opening); a group whose units hold fewer
-/// than `k` people is treated as left out, like one opened in the first
-/// period, so that no figure rests on them.
+/// Each unit's group (period of opening); a unit without people (the
+/// `(missing)` value of the column, whose users belong to no unit) and a
+/// group whose units hold fewer than `k` people are treated as left out,
+/// like one opened in the first period, so that no figure rests on them: a
+/// unit weighs 1 whatever its population, and an empty one would be a
+/// comparison whose outcome is 0 every month.
 fn groups(q: &Question<'_>, units: &Units<'_>) -> Vec<Unit> {
     let n = units.names.len();
     let mut population = vec![0u64; n];
@@ -120,7 +123,9 @@ fn groups(q: &Question<'_>, units: &Units<'_>) -> Vec<Unit> {
         // Opened before the first period: a group at 0, left out.
         Some(if day < q.since { 0 } else { usize::try_from(tz::months_between(q.since, day)).ok()? })
     };
-    let mut out: Vec<Unit> = (0..n).map(|u| Unit { group: group_of(u), population: population[u] }).collect();
+    let mut out: Vec<Unit> = (0..n)
+        .map(|u| Unit { group: if population[u] == 0 { Some(0) } else { group_of(u) }, population: population[u] })
+        .collect();
     let mut by_group: std::collections::BTreeMap<usize, u64> = std::collections::BTreeMap::new();
     for u in &out {
         if let Some(g) = u.group.filter(|g| *g < q.periods) {
@@ -147,7 +152,7 @@ fn row(q: &Question<'_>, metric: &str, r: &stats::RolloutRow) -> RolloutRow {
         project_id: q.project_id.to_owned(),
         outcome: q.outcome.to_owned(),
         metric: metric.to_owned(),
-        aggregation: aggregation_code(r.aggregation).to_owned(),
+        aggregation: r.aggregation.code().to_owned(),
         group: r.group.and_then(month),
         period: r.period.and_then(month),
         event_time: r.event_time,
@@ -162,15 +167,6 @@ fn row(q: &Question<'_>, metric: &str, r: &stats::RolloutRow) -> RolloutRow {
         p_value: e.and_then(|e| e.p_value),
         pretrend_p: r.pretrend_p,
         suppressed: false,
-    }
-}
-
-pub fn aggregation_code(a: Aggregation) -> &'static str {
-    match a {
-        Aggregation::AttGt => "att_gt",
-        Aggregation::Dynamic => "dynamic",
-        Aggregation::Group => "group",
-        Aggregation::Simple => "simple",
     }
 }
 
@@ -229,6 +225,35 @@ mod tests {
         assert_eq!(cell("mean_value", feb), Some(10.0));
         let first = rows.iter().find(|r| r.aggregation == "att_gt").unwrap();
         assert_eq!((first.group, first.units_treated, first.population_control), (Some(feb), 1, 2));
+    }
+
+    /// The column's `(missing)` value is a unit of no one (SPEC section 4:
+    /// such users belong to no unit): left out, not a comparison unit
+    /// whose outcome would be 0 every month. Unit A is the one comparison
+    /// unit, as in `panel_by_hand`.
+    #[test]
+    fn a_unit_without_people_is_no_comparison() {
+        let jan = day_of(2026, 1, 1).unwrap();
+        let feb = tz::add_months(jan, 1);
+        let names = vec!["A".to_owned(), "B".to_owned(), crate::ingest::MISSING.to_owned()];
+        let of_user = [Some(0), Some(0), Some(1), Some(1), None];
+        let units = Units { of_user: &of_user, names: &names };
+        let started_on = [None, Some(feb), None];
+        let q = Question {
+            project_id: "p",
+            outcome: "employment",
+            code: None,
+            has_values: false,
+            control: Control::Never,
+            since: jan,
+            periods: 3,
+            started_on: &started_on,
+            min_cell: 0,
+        };
+        let index = OutcomeIndex::of_rows(&[], 5);
+        let rows = rows(&q, &units, &index);
+        let first = rows.iter().find(|r| r.aggregation == "att_gt").unwrap();
+        assert_eq!((first.units_treated, first.units_control, first.population_control), (1, 1, 2));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub use book::Rule;
 pub use survival::round_down;
 
 use crate::kpi::quality::IdCounts;
+use crate::stats::Aggregation;
 use crate::tables::{
     FunnelRow, IdCoverage, ImpactRow, RolloutRow, Share, SurvivalRow, SurvivalSummaryRow, Table, Tables,
 };
@@ -102,27 +103,25 @@ pub fn protect(t: &mut Tables, scope: &Scope) -> Report {
 fn rollout(rows: &mut [RolloutRow], k: u64) -> Suppressed {
     let mut counts = Suppressed::default();
     let small_cell = |r: &RolloutRow| r.aggregation == "att_gt" && small(r.population_control, k);
-    let hidden: Vec<(String, String, String, Option<i32>)> = rows
-        .iter()
-        .filter(|r| small_cell(r))
-        .map(|r| (r.project_id.clone(), r.outcome.clone(), r.metric.clone(), r.event_time))
-        .collect();
-    for r in rows.iter_mut() {
-        let same =
-            |h: &&(String, String, String, Option<i32>)| (&h.0, &h.1, &h.2) == (&r.project_id, &r.outcome, &r.metric);
-        let cells: Vec<Option<i32>> = hidden.iter().filter(same).map(|h| h.3).collect();
-        let covers = |e: Option<i32>| match (r.aggregation.as_str(), r.event_time) {
-            ("att_gt", _) => false,
-            ("dynamic", Some(own)) => e == Some(own),
-            _ => e.is_some_and(|e| e >= 0),
-        };
-        let own = small_cell(r);
-        if own || cells.iter().any(|e| covers(*e)) {
-            r.clear_figures();
-            r.suppressed = true;
-            counts.add(Some(if own { Rule::Primary } else { Rule::Derived }));
-        } else if r.aggregation == "simple" && cells.iter().any(|e| e.is_some_and(|e| e < 0)) {
-            r.pretrend_p = None;
+    // Sorted by (project, outcome, metric, …): one question per run.
+    for question in
+        rows.chunk_by_mut(|a, b| (&a.project_id, &a.outcome, &a.metric) == (&b.project_id, &b.outcome, &b.metric))
+    {
+        let hidden: Vec<(i32, i32)> =
+            question.iter().filter(|r| small_cell(r)).filter_map(|r| Some((r.group?, r.event_time?))).collect();
+        for r in question.iter_mut() {
+            let Some(aggregation) = Aggregation::of_code(&r.aggregation) else { continue };
+            let own = small_cell(r);
+            let rests = |&(group, e): &(i32, i32)| {
+                aggregation != Aggregation::AttGt && aggregation.rests_on(r.group, r.event_time, group, e)
+            };
+            if own || hidden.iter().any(rests) {
+                r.clear_figures();
+                r.suppressed = true;
+                counts.add(Some(if own { Rule::Primary } else { Rule::Derived }));
+            } else if aggregation == Aggregation::Simple && hidden.iter().any(|&(_, e)| e < 0) {
+                r.pretrend_p = None;
+            }
         }
     }
     counts

@@ -305,3 +305,99 @@ fn a_funnel_conversion_goes_with_either_of_its_counts() {
     assert_eq!((r.users, r.conversion_from_start, r.conversion_from_previous), (Some(5), Some(0.2), None));
     assert_eq!(report[FunnelRow::FILE], Suppressed { primary: 1, secondary: 0, derived: 1 });
 }
+
+fn rollout_row(aggregation: &str, group: Option<i32>, event_time: Option<i32>, population_control: u64) -> RolloutRow {
+    RolloutRow {
+        project_id: "p".into(),
+        outcome: "employment".into(),
+        metric: "rate".into(),
+        aggregation: aggregation.into(),
+        group,
+        period: None,
+        event_time,
+        units_treated: 1,
+        units_control: 1,
+        population_treated: 50,
+        population_control,
+        att: Some(0.1),
+        se: Some(0.01),
+        ci_low: Some(0.08),
+        ci_high: Some(0.12),
+        p_value: Some(0.001),
+        pretrend_p: (aggregation == "simple").then_some(0.5),
+        suppressed: false,
+    }
+}
+
+/// Two groups, A (day 100) and B (day 200). A's cell at opening rests on 2
+/// comparison people (< k = 3): hidden, and so is every aggregate that
+/// uses it — θ(0), the overall θ(e), θ(A), the overall θ(g) and the simple
+/// effect — while B's cells, θ(−1) (B's placebo only) and θ(B) stay.
+#[test]
+fn a_hidden_rollout_cell_hides_the_aggregates_that_use_it_and_no_other() {
+    let (a, b) = (Some(100), Some(200));
+    let mut rows = vec![
+        rollout_row("att_gt", a, Some(0), 2),
+        rollout_row("att_gt", b, Some(-1), 40),
+        rollout_row("att_gt", b, Some(0), 40),
+        rollout_row("dynamic", None, None, 40),
+        rollout_row("dynamic", None, Some(-1), 40),
+        rollout_row("dynamic", None, Some(0), 40),
+        rollout_row("group", None, None, 40),
+        rollout_row("group", a, None, 40),
+        rollout_row("group", b, None, 40),
+        rollout_row("simple", None, None, 40),
+    ];
+    rollout(&mut rows, K);
+    let hidden: Vec<(&str, Option<i32>, Option<i32>)> = rows
+        .iter()
+        .filter(|r| r.suppressed)
+        .map(|r| (r.aggregation.as_str(), r.group, r.event_time))
+        .collect();
+    assert_eq!(
+        hidden,
+        [
+            ("att_gt", a, Some(0)),
+            ("dynamic", None, None),
+            ("dynamic", None, Some(0)),
+            ("group", None, None),
+            ("group", a, None),
+            ("simple", None, None),
+        ]
+    );
+    assert!(rows.iter().filter(|r| r.suppressed).all(|r| r.att.is_none() && r.pretrend_p.is_none()));
+    assert!(rows.iter().filter(|r| !r.suppressed).all(|r| r.att.is_some()));
+}
+
+/// A hidden placebo cell (before opening) leaves the simple effect, which
+/// does not use it, but takes its pre-trend test.
+#[test]
+fn a_hidden_placebo_cell_takes_the_pretrend_test_only() {
+    let b = Some(200);
+    let mut rows = vec![
+        rollout_row("att_gt", b, Some(-1), 2),
+        rollout_row("att_gt", b, Some(0), 40),
+        rollout_row("simple", None, None, 40),
+    ];
+    rollout(&mut rows, K);
+    let simple = &rows[2];
+    assert!(!simple.suppressed && simple.att.is_some() && simple.pretrend_p.is_none());
+    assert!(rows[0].suppressed && !rows[1].suppressed);
+}
+
+/// Take-up counts are judged as counts: 2 of an arm took the product up
+/// (< k = 3), so the row is suppressed and its shares go.
+#[test]
+fn a_small_take_up_count_suppresses_the_impact_row() {
+    let mut rows = vec![ImpactRow {
+        took_up_treatment: Some(2),
+        took_up_control: Some(0),
+        takeup_treatment: Some(2.0 / 40.0),
+        takeup_control: Some(0.0),
+        ..impact_row(40, 40, 10, 8)
+    }];
+    impact(&mut rows, K);
+    let r = &rows[0];
+    assert!(r.suppressed && r.takeup_treatment.is_none() && r.took_up_treatment.is_none());
+    assert_eq!((r.n_treatment, r.n_control), (Some(40), Some(40)));
+}

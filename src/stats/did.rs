@@ -82,6 +82,48 @@ pub enum Aggregation {
     Simple,
 }
 
+impl Aggregation {
+    const ALL: [Aggregation; 4] = [Aggregation::AttGt, Aggregation::Dynamic, Aggregation::Group, Aggregation::Simple];
+
+    /// Its name in `rollout.parquet`'s `aggregation` column.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Aggregation::AttGt => "att_gt",
+            Aggregation::Dynamic => "dynamic",
+            Aggregation::Group => "group",
+            Aggregation::Simple => "simple",
+        }
+    }
+
+    #[must_use]
+    pub fn of_code(code: &str) -> Option<Aggregation> {
+        Aggregation::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// Whether a row of this aggregation, with its own group and event
+    /// time, is computed from the cell of `group` at `event_time`, so that
+    /// suppressing that cell suppresses the row (SPEC section 6). The simple
+    /// row's `pretrend_p` reads the placebo cells, which its figure does not
+    /// cover.
+    #[must_use]
+    pub fn rests_on<G: PartialEq>(
+        self,
+        own_group: Option<G>,
+        own_event: Option<i32>,
+        group: G,
+        event_time: i32,
+    ) -> bool {
+        let after = event_time >= 0;
+        match self {
+            Aggregation::AttGt => own_group == Some(group) && own_event == Some(event_time),
+            Aggregation::Dynamic => own_event.map_or(after, |e| e == event_time),
+            Aggregation::Group => after && own_group.is_none_or(|g| g == group),
+            Aggregation::Simple => after,
+        }
+    }
+}
+
 /// An effect with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
@@ -131,19 +173,11 @@ impl RolloutRow {
         }
     }
 
-    /// Whether this row's figure is computed from ATT(`group`, `period`),
-    /// so that suppressing that cell suppresses the row (SPEC section 6).
-    /// The simple row's `pretrend_p` reads the placebo cells, which its
-    /// figure does not cover.
+    /// Whether this row's figure is computed from ATT(`group`, `period`):
+    /// see [`Aggregation::rests_on`].
     #[must_use]
     pub fn covers(&self, group: usize, period: usize) -> bool {
-        let after = period >= group;
-        match self.aggregation {
-            Aggregation::AttGt => self.group == Some(group) && self.period == Some(period),
-            Aggregation::Dynamic => self.event_time.map_or(after, |e| e == event_time(group, period)),
-            Aggregation::Group => after && self.group.is_none_or(|g| g == group),
-            Aggregation::Simple => after,
-        }
+        self.aggregation.rests_on(self.group, self.event_time, group, event_time(group, period))
     }
 }
 
