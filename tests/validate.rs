@@ -206,6 +206,28 @@ fn a_segment_of_more_than_1000_values_is_an_input_error() {
     }
 }
 
+/// The limit is the segments': a roll-out's units may be as many as a
+/// product has agencies (SPEC section 2 limits `report.segments` only).
+#[test]
+fn a_rollout_by_more_than_1000_units_is_read() {
+    let dir = scratch("validate-rollout-units");
+    copy_dir(&root().join("datasets/fixtures/tiny"), &dir);
+    let mut users = "user_id,region,agency\n".to_owned();
+    for i in 0..1001 {
+        users.push_str(&format!("u{i},r{},a{i}\n", i % 3));
+    }
+    std::fs::write(dir.join("users.csv"), users).unwrap();
+    std::fs::write(dir.join("rollouts.csv"), "project_id,unit,started_on\nalpha,a1,2026-09-01\n").unwrap();
+    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
+    let config = config.replace("users = \"users.csv\"", "users = \"users.csv\"\nrollouts = \"rollouts.csv\"").replace(
+        "north_star = { kpi = \"active_users\", target = 2 }",
+        "north_star = { kpi = \"active_users\", target = 2 }\nrollout = { by = \"agency\" }",
+    );
+    std::fs::write(dir.join("jauge.toml"), config).unwrap();
+    let out = jauge(&["validate", "--config", "jauge.toml"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
 /// A quoted field that holds a newline moves every later record down one
 /// line: the examples and `--rejects` give the line an editor shows.
 #[test]

@@ -390,23 +390,24 @@ pub const MAX_SEGMENT_VALUES: usize = 1000;
 /// A segment groups users, it does not name them: a column with more
 /// distinct values than [`MAX_SEGMENT_VALUES`] is refused.
 fn check_segments(settings: &Settings, stage: &Staging) -> Result<()> {
+    let Some(users) = settings.input(InputKind::Users) else { return Ok(()) };
+    // The segments lead the users' columns; the roll-outs' units follow,
+    // and may be as many as a product has agencies.
     for (name, segment) in settings.segments.iter().zip(&stage.segments) {
-        let values = segment.values.values.iter().filter(|v| *v != MISSING).count();
-        if values > MAX_SEGMENT_VALUES {
-            let users = settings.input(InputKind::Users).map_or("", |i| i.pattern.as_str());
+        let distinct = segment.values.values.iter().filter(|v| *v != MISSING).count();
+        if distinct > MAX_SEGMENT_VALUES {
+            let column = users.source_column(name);
             return Err(Error::Input {
-                file: users.to_owned(),
-                column: Some(name.clone()),
+                file: users.pattern.clone(),
+                column: Some(column.to_owned()),
                 row: None,
                 message: format!(
-                    "segment `{name}` has {values} distinct values, more than {MAX_SEGMENT_VALUES}: \
-                     a segment groups users, it does not name them"
+                    "the segment `{column}` has {distinct} distinct values, more than {MAX_SEGMENT_VALUES}"
                 ),
-                hint: Some(
-                    "segment by a coarser column (a region, an age band), or remove it from report.segments \
-                     (docs/configuration.md)"
-                        .to_owned(),
-                ),
+                hint: Some(format!(
+                    "a segment groups users, it does not name them: remove \"{name}\" from report.segments, \
+                     or group its values in the export (docs/configuration.md)"
+                )),
             });
         }
     }

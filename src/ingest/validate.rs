@@ -11,7 +11,7 @@ use super::read::{self, Chunk, Field, Format, ReadPlan, SourceFile};
 use super::reject::{Failure, FileLedger, Reason};
 use super::{Assignment, Project, RejectedProject, Staging};
 use crate::config::InputSpec;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// One file being read: where its rows go and how its cells are read.
 pub struct FileRead<'a> {
@@ -193,33 +193,7 @@ pub fn read_users(f: &mut FileRead<'_>, segments: &[String], t: &mut Staging) ->
             f.settle(chunk, i, result);
         }
         Ok(())
-    })?;
-    check_segment_sizes(f, segments, t)
-}
-
-/// The most distinct values a segment may take: a segment groups users, it
-/// does not name them (SPEC section 2).
-pub const MAX_SEGMENT_VALUES: usize = 1000;
-
-fn check_segment_sizes(f: &FileRead<'_>, segments: &[String], t: &Staging) -> Result<()> {
-    for (name, stage) in segments.iter().zip(&t.segments) {
-        let distinct = stage.values.values.iter().filter(|v| *v != super::MISSING).count();
-        if distinct > MAX_SEGMENT_VALUES {
-            let column = f.spec.source_column(name);
-            return Err(Error::Input {
-                file: f.file.path.display().to_string(),
-                column: Some(column.to_owned()),
-                row: None,
-                message: format!(
-                    "the segment `{column}` has {distinct} distinct values, more than {MAX_SEGMENT_VALUES}"
-                ),
-                hint: Some(format!(
-                    "a segment groups users, it does not name them: remove \"{name}\" from report.segments, or group its values in the export"
-                )),
-            });
-        }
-    }
-    Ok(())
+    })
 }
 
 /// Text dictionaries shared by the inputs: ids become dense u32 codes.

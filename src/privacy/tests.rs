@@ -349,11 +349,8 @@ fn a_hidden_rollout_cell_hides_the_aggregates_that_use_it_and_no_other() {
         rollout_row("simple", None, None, 40),
     ];
     rollout(&mut rows, K);
-    let hidden: Vec<(&str, Option<i32>, Option<i32>)> = rows
-        .iter()
-        .filter(|r| r.suppressed)
-        .map(|r| (r.aggregation.as_str(), r.group, r.event_time))
-        .collect();
+    let hidden: Vec<(&str, Option<i32>, Option<i32>)> =
+        rows.iter().filter(|r| r.suppressed).map(|r| (r.aggregation.as_str(), r.group, r.event_time)).collect();
     assert_eq!(
         hidden,
         [
