@@ -168,6 +168,8 @@ struct Context<'a> {
     slots: Slots,
     index: OutcomeIndex<'a>,
     censor: Option<u32>,
+    /// The outcome codes some row gives a value to (mean-value figures).
+    valued: rustc_hash::FxHashSet<u32>,
 }
 
 /// Scratch buffers reused across runs, so a run allocates nothing.
@@ -192,6 +194,7 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
         slots: Slots::new(&ds.segments),
         index: OutcomeIndex::new(ds),
         censor: settings.censor_outcome.as_deref().and_then(|o| ds.outcome_code(o)),
+        valued: ds.outcomes.iter().filter(|o| o.value.is_some()).map(|o| o.outcome).collect(),
     };
     let passes = ds.events.fold_parts(|| Pass::new(&ctx, settings), |pass, rows| pass.observe_part(&ctx, rows))?;
     let mut passes = passes.into_iter();
@@ -221,8 +224,6 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
 /// the units' populations and the outcomes (no pass over the events).
 fn rollout_rows(ctx: &Context<'_>, settings: &Settings, t: &mut Tables) {
     let ds = ctx.ds;
-    let valued: rustc_hash::FxHashSet<u32> =
-        ds.outcomes.iter().filter(|o| o.value.is_some()).map(|o| o.outcome).collect();
     for p in &settings.projects {
         let (Some(rollout), Some(project)) = (&p.rollout, ds.project_code(&p.id)) else { continue };
         let Some(column) = ds.units.iter().find(|u| u.name == rollout.by) else { continue };
@@ -251,7 +252,7 @@ fn rollout_rows(ctx: &Context<'_>, settings: &Settings, t: &mut Tables) {
                 project_id: &p.id,
                 outcome,
                 code,
-                has_values: code.is_some_and(|c| valued.contains(&c)),
+                has_values: code.is_some_and(|c| ctx.valued.contains(&c)),
                 control: match rollout.control {
                     crate::config::RolloutControl::Never => crate::stats::Control::Never,
                     crate::config::RolloutControl::NotYet => crate::stats::Control::NotYet,
@@ -414,8 +415,6 @@ fn unit_rows(ctx: &Context<'_>, id: &str, unit: &Unit, truncated: &dyn Fn(usize)
 /// Survival by arm and impact, for every product with assignments.
 fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], first_use: &[Option<i32>], t: &mut Tables) {
     let ds = ctx.ds;
-    let valued: rustc_hash::FxHashSet<u32> =
-        ds.outcomes.iter().filter(|o| o.value.is_some()).map(|o| o.outcome).collect();
     let mut start = 0;
     for group in ds.assignments.chunk_by(|a, b| a.project == b.project) {
         let uses = &first_use[start..start + group.len()];
@@ -438,7 +437,7 @@ fn randomized_rows(ctx: &Context<'_>, settings: &Settings, units: &[Unit], first
                 t.survival.extend(rows);
                 t.survival_summary.push(summary);
             }
-            let has_values = code.is_some_and(|c| valued.contains(&c));
+            let has_values = code.is_some_and(|c| ctx.valued.contains(&c));
             // On the full arms, the same for every window and metric.
             let logrank = crate::stats::logrank(&treated, &control);
             for window in &unit.outcome_plan.windows {

@@ -10,7 +10,7 @@
 use super::model::NorthStarStatus;
 use crate::format::Lang;
 use crate::ingest::reject::Reason;
-use crate::registry::{Kpi, NorthStarKpi};
+use crate::registry::Kpi;
 
 /// The report's fixed labels in one language.
 #[derive(Debug)]
@@ -25,9 +25,6 @@ pub struct Labels {
     pub missing_legend: &'static str,
     pub suppressed_legend: &'static str,
     pub suppressed_short: &'static str,
-    /// A hidden median, interval or test: it is not a count, so not `< k`.
-    pub masked: &'static str,
-    pub legend_short: &'static str,
     pub gap_note: &'static str,
     pub total: &'static str,
     pub not_given: &'static str,
@@ -300,20 +297,6 @@ fn lookup_or_code(table: &[(&str, &'static str, &'static str)], lang: Lang, code
 }
 
 /// A KPI's display name, from the registry.
-/// A north star's full name; `outcome` is the outcome's words (`[labels]`).
-pub fn north_star_name(lang: Lang, kpi: &NorthStarKpi, outcome: &str) -> String {
-    match kpi {
-        NorthStarKpi::Kpi(kpi) => kpi_name(lang, *kpi),
-        NorthStarKpi::OutcomeRate { window, .. } => {
-            let template = match lang {
-                Lang::Fr => "Taux «\u{A0}{outcome}\u{A0}» à {window}\u{A0}j (dernière cohorte complète)",
-                Lang::En => "“{outcome}” rate within {window} d (latest complete cohort)",
-            };
-            fill(template, &[("outcome", outcome), ("window", &window.to_string())])
-        }
-    }
-}
-
 pub fn kpi_name(lang: Lang, kpi: Kpi) -> String {
     kpi.label(lang).to_owned()
 }
@@ -393,8 +376,6 @@ static FR: Labels = Labels {
     missing_legend: "«\u{A0}—\u{A0}»\u{A0}: pas de valeur (mois sans donnée ou dénominateur nul).",
     suppressed_legend: "«\u{A0}{s}\u{A0}»\u{A0}: valeur masquée par le contrôle de divulgation (moins de {k}\u{A0}utilisateurs, ou masquée pour qu’elle ne se déduise pas d’un total).",
     suppressed_short: "masqué ({s})",
-    masked: "masqué",
-    legend_short: "«\u{A0}{s}\u{A0}»\u{A0}: valeur masquée (contrôle de divulgation, voir la méthode) · «\u{A0}—\u{A0}»\u{A0}: pas de valeur.",
     gap_note: "Un trou dans une courbe est une valeur masquée ({s}).",
     total: "Total",
     not_given: "(non renseigné)",
@@ -649,8 +630,6 @@ static EN: Labels = Labels {
     missing_legend: "“—”: no value (a month without data or a zero denominator).",
     suppressed_legend: "“{s}”: hidden by disclosure control (fewer than {k} users, or hidden so that it cannot be worked out from a total).",
     suppressed_short: "hidden ({s})",
-    masked: "masked",
-    legend_short: "“{s}”: hidden by disclosure control (see the method) · “—”: no value.",
     gap_note: "A gap in a line is a hidden value ({s}).",
     total: "Total",
     not_given: "(not given)",
@@ -1056,8 +1035,6 @@ pub struct PublicLabels {
     pub evidence: &'static str,
     pub evidence_trial: &'static str,
     pub evidence_observed: &'static str,
-    /// A hidden figure that is not a count.
-    pub masked: &'static str,
     /// `{s}`, `{k}`, `{masked}` (left out when `k` is 0).
     pub legend_masked: &'static str,
     pub legend_missing: &'static str,
@@ -1093,7 +1070,6 @@ const PUBLIC_FR: PublicLabels = PublicLabels {
     evidence: "Niveau de preuve",
     evidence_trial: "5 sur 5 (essai randomisé, échelle de Maryland)",
     evidence_observed: "1 sur 5 (description, pas un effet)",
-    masked: "masqué",
     legend_masked: "«\u{A0}{s}\u{A0}» ou «\u{A0}{masked}\u{A0}»\u{A0}: chiffre masqué pour protéger les personnes (il porte sur moins de {k}\u{A0}utilisateurs, ou permettrait de retrouver un tel chiffre).",
     legend_missing: "«\u{A0}—\u{A0}»\u{A0}: pas de valeur.",
     product_id: "Identifiant du produit\u{A0}: {id}",
@@ -1127,7 +1103,6 @@ const PUBLIC_EN: PublicLabels = PublicLabels {
     evidence: "Level of evidence",
     evidence_trial: "5 out of 5 (randomized trial, Maryland scale)",
     evidence_observed: "1 out of 5 (a description, not an effect)",
-    masked: "masked",
     legend_masked: "“{s}” or “{masked}”: figure masked to protect people (it is about fewer than {k}\u{A0}users, or would give such a figure away).",
     legend_missing: "“—”: no value.",
     product_id: "Product id: {id}",

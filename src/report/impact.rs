@@ -214,7 +214,13 @@ fn planned_blocks(ctx: &Ctx) -> Vec<Block> {
 }
 
 /// An estimate with its interval, each written by `fmt`.
-fn with_interval(ctx: &Ctx, estimate: Option<f64>, low: Option<f64>, high: Option<f64>, fmt: Fmt) -> Option<String> {
+pub(super) fn with_interval(
+    ctx: &Ctx,
+    estimate: Option<f64>,
+    low: Option<f64>,
+    high: Option<f64>,
+    fmt: Fmt,
+) -> Option<String> {
     let (d, lo, hi) = (estimate?, low?, high?);
     Some(format!("{} {}", fmt.signed(ctx.lang, d), ctx.interval(fmt.bare(ctx.lang, lo), fmt.bare(ctx.lang, hi))))
 }
@@ -222,7 +228,7 @@ fn with_interval(ctx: &Ctx, estimate: Option<f64>, low: Option<f64>, high: Optio
 /// How a metric's differences are written: points for rates, the value's
 /// own unit for means.
 #[derive(Clone, Copy)]
-enum Fmt {
+pub(super) enum Fmt {
     Points,
     Number,
 }

@@ -23,8 +23,9 @@ const TOP_REASONS: usize = 10;
 pub fn section(ctx: &Ctx, number: usize) -> Section {
     let t = ctx.t;
     let mut blocks = vec![Block::Heading(t.reconciliation.into()), Block::Para(t.reconciliation_intro.into())];
-    blocks.push(Block::Table(reconciliation_table(ctx)));
-    if an_arm_is_hidden(ctx) {
+    let arm_hidden = an_arm_is_hidden(ctx);
+    blocks.push(Block::Table(reconciliation_table(ctx, arm_hidden)));
+    if arm_hidden {
         let k = format::count(ctx.lang, ctx.input.min_cell);
         blocks.push(Block::Note(i18n::fill(t.reconciliation_masked, &[("k", &k)])));
     }
@@ -59,10 +60,10 @@ fn an_arm_is_hidden(ctx: &Ctx) -> bool {
             .any(|t| !(published(&t.project_id, "treatment") && published(&t.project_id, "control")))
 }
 
-fn counts_row(ctx: &Ctx, input: String, file: Option<String>, r: &Reconciliation, kind: RowKind) -> Row {
+/// `masked`: the row's read and accepted rows are hidden; read = accepted
+/// + the rest, so both go, or the one left gives the other.
+fn counts_row(ctx: &Ctx, input: String, file: Option<String>, r: &Reconciliation, kind: RowKind, masked: bool) -> Row {
     let n = |v: u64| Cell::number(format::count(ctx.lang, v));
-    // Read = accepted + the rest: both go, or the one left gives the other.
-    let masked = r.input == "assignments" && an_arm_is_hidden(ctx);
     let sum = |v: u64| if masked { Cell::suppressed(format::masked(ctx.lang)) } else { n(v) };
     let file = file.map_or_else(Cell::missing, Cell::text);
     let cells = vec![
@@ -77,8 +78,9 @@ fn counts_row(ctx: &Ctx, input: String, file: Option<String>, r: &Reconciliation
     Row::with_kind(cells, kind)
 }
 
-/// One row per file, and a total per input that has several files.
-fn reconciliation_table(ctx: &Ctx) -> Table {
+/// One row per file, and a total per input that has several files; the
+/// assignments' sums masked when `arm_hidden`.
+fn reconciliation_table(ctx: &Ctx, arm_hidden: bool) -> Table {
     let t = ctx.t;
     let head =
         [t.input, t.file, t.rows_read, t.accepted, t.rejected, t.duplicate, t.after_cutoff].map(String::from).to_vec();
@@ -88,12 +90,12 @@ fn reconciliation_table(ctx: &Ctx) -> Table {
     }
     let mut rows = Vec::new();
     for (input, files) in by_input {
+        let masked = arm_hidden && input == "assignments";
         for f in &files {
-            rows.push(counts_row(ctx, input.to_string(), Some(f.file.clone()), f, RowKind::Normal));
+            rows.push(counts_row(ctx, input.to_string(), Some(f.file.clone()), f, RowKind::Normal, masked));
         }
         if files.len() > 1 {
-            let named = Reconciliation { input: input.to_string(), ..Reconciliation::default() };
-            let total = files.iter().fold(named, |acc, f| Reconciliation {
+            let total = files.iter().fold(Reconciliation::default(), |acc, f| Reconciliation {
                 rows_read: acc.rows_read + f.rows_read,
                 accepted: acc.accepted + f.accepted,
                 rejected: acc.rejected + f.rejected,
@@ -101,7 +103,7 @@ fn reconciliation_table(ctx: &Ctx) -> Table {
                 after_cutoff: acc.after_cutoff + f.after_cutoff,
                 ..acc
             });
-            rows.push(counts_row(ctx, format!("{} {input}", t.total), None, &total, RowKind::Total));
+            rows.push(counts_row(ctx, format!("{} {input}", t.total), None, &total, RowKind::Total, masked));
         }
     }
     Table { head, rows }

@@ -8,7 +8,7 @@
 use super::context::{Ctx, HALF_WIDTH, chart};
 use super::doc::Block;
 use super::i18n;
-use super::impact::{Evidence, Finding, Verdict};
+use super::impact::{Evidence, Finding, Fmt, Verdict, with_interval};
 use crate::charts::Job;
 use crate::charts::event_study::{EventStudy, EventTime};
 use crate::format;
@@ -136,7 +136,5 @@ fn pretrend(ctx: &Ctx, rows: &[&RolloutRow]) -> Vec<Block> {
 
 /// "+0.8 pp [0.4, 1.2]" (a row with an estimate).
 fn effect_text(ctx: &Ctx, r: &RolloutRow) -> String {
-    let Some((att, lo, hi)) = estimate(r) else { return "—".into() };
-    let interval = ctx.interval(format::points_bare(ctx.lang, lo), format::points_bare(ctx.lang, hi));
-    format!("{} {interval}", format::points(ctx.lang, att))
+    with_interval(ctx, r.att, r.ci_low, r.ci_high, Fmt::Points).unwrap_or_else(|| "—".into())
 }

@@ -114,7 +114,7 @@ fn legend(ctx: &Ctx) -> String {
         return w.legend_missing.to_string();
     }
     let k = format::count(ctx.lang, ctx.input.min_cell);
-    let masked = i18n::fill(w.legend_masked, &[("s", &ctx.mark), ("k", &k), ("masked", w.masked)]);
+    let masked = i18n::fill(w.legend_masked, &[("s", &ctx.mark), ("k", &k), ("masked", format::masked(ctx.lang))]);
     format!("{masked} {}", w.legend_missing)
 }
 
@@ -136,7 +136,7 @@ fn count(ctx: &Ctx, s: Shown<u64>) -> String {
 /// a percent would read as a percent (SPEC section 6 writes an interval
 /// "masked" for the same reason).
 fn figure(ctx: &Ctx, s: Shown<f64>, fmt: impl Fn(f64) -> String) -> String {
-    shown(s, i18n::public_labels(ctx.lang).masked, fmt)
+    shown(s, format::masked(ctx.lang), fmt)
 }
 
 fn real(f: Figure) -> f64 {
@@ -150,7 +150,7 @@ fn real(f: Figure) -> f64 {
 fn north_star_figures(ctx: &Ctx, ns: &NorthStarFigures) -> Option<(String, String)> {
     let source = ns.source?;
     let counted = matches!(&source.kpi, NorthStarKpi::Kpi(k) if matches!(k.info().unit, Unit::Users | Unit::Count));
-    let hidden = if counted { ctx.mark.as_str() } else { i18n::public_labels(ctx.lang).masked };
+    let hidden = if counted { ctx.mark.as_str() } else { format::masked(ctx.lang) };
     let value = shown(ns.value, hidden, |v| ctx.format_north_star(source, real(v)));
     let mut target = ns.target.map_or_else(|| "—".to_string(), |v| esc(&ctx.format_north_star(source, real(v))));
     if ns.direction == Some("lower") {
@@ -160,13 +160,7 @@ fn north_star_figures(ctx: &Ctx, ns: &NorthStarFigures) -> Option<(String, Strin
 }
 
 fn kpi_name(ctx: &Ctx, ns: &NorthStarFigures) -> String {
-    ns.kpi.map_or_else(String::new, |kpi| {
-        let outcome = match kpi {
-            NorthStarKpi::OutcomeRate { outcome, .. } => ctx.outcome(outcome),
-            NorthStarKpi::Kpi(_) => String::new(),
-        };
-        esc(&i18n::north_star_name(ctx.lang, kpi, &outcome))
-    })
+    ns.kpi.map_or_else(String::new, |kpi| esc(&crate::report::product::north_star_name(ctx, kpi)))
 }
 
 fn north_star_cell(ctx: &Ctx, ns: &NorthStarFigures) -> String {
@@ -252,7 +246,7 @@ fn impact_card(ctx: &Ctx, i: &ImpactFigures) -> String {
     let _ = writeln!(card, "<p>{}{} <span class=\"num\">{interval}</span></p>", esc(w.always_valid), esc(ctx.colon()));
     let verdict = match (i.verdict, i.verdict_label) {
         (Some(code), Some(label)) => format!("<span class=\"badge v-{code}\">{}</span>", esc(label)),
-        _ => esc(i18n::public_labels(ctx.lang).masked),
+        _ => esc(format::masked(ctx.lang)),
     };
     let _ = writeln!(card, "<p>{}{} {verdict}</p>", esc(ctx.t.verdict), esc(ctx.colon()));
     let _ = writeln!(card, "<p>{}{} {}</p>", esc(w.evidence), esc(ctx.colon()), esc(w.evidence_trial));
@@ -264,7 +258,7 @@ fn impact_card(ctx: &Ctx, i: &ImpactFigures) -> String {
 fn interval(ctx: &Ctx, low: Shown<f64>, high: Shown<f64>, fmt: impl Fn(f64) -> String) -> String {
     match (low.value, high.value) {
         (Some(lo), Some(hi)) => esc(&ctx.interval(fmt(lo), fmt(hi))),
-        _ if low.suppressed || high.suppressed => esc(i18n::public_labels(ctx.lang).masked),
+        _ if low.suppressed || high.suppressed => esc(format::masked(ctx.lang)),
         _ => "—".to_string(),
     }
 }
