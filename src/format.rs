@@ -212,6 +212,11 @@ pub fn masked(lang: Lang) -> &'static str {
     lang.pick("masqué", "masked")
 }
 
+/// A digest in lower-case hexadecimal, as `sha256sum` writes it.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A number of days: `90 j` / `90 d`.
 pub fn days(lang: Lang, n: i32) -> String {
     let unit = match lang {

@@ -286,6 +286,27 @@ fn attack_kept() {
     }
 }
 
+/// The shipped demo run in English (so that the attacker reads its report)
+/// with `min_cell = k`, into `dir/out-<k>`.
+fn run_demo(dir: &Path, k: u64) -> PathBuf {
+    let demo = std::fs::read_to_string(common::root().join("jauge.toml")).unwrap();
+    let absolute = format!("\"{}/datasets/demo/", common::root().display());
+    let text = demo
+        .replace("\"datasets/demo/", &absolute)
+        .replace("lang = \"fr\"", "lang = \"en\"")
+        .replace("min_cell = 10", &format!("min_cell = {k}"));
+    let path = dir.join(format!("jauge-{k}.toml"));
+    std::fs::write(&path, text).unwrap();
+    let out = dir.join(format!("out-{k}"));
+    let args = RunArgs {
+        source: SourceArgs { config: path, month: None, as_of: None },
+        out: Some(out.clone()),
+        previous: None,
+    };
+    jauge::commands::run::run(&args, Verbosity { quiet: true, verbose: 0 }).unwrap();
+    out
+}
+
 /// The attacker on the shipped demo (k = 10), in English so that it reads
 /// the report: `cargo test --release --test privacy attack_demo --
 /// --ignored --nocapture`.
@@ -293,23 +314,7 @@ fn attack_kept() {
 #[ignore = "runs the demo twice"]
 fn attack_demo() {
     let dir = common::scratch("privacy-demo");
-    let demo = std::fs::read_to_string(common::root().join("jauge.toml")).unwrap();
-    let absolute = format!("\"{}/datasets/demo/", common::root().display());
-    for k in [10, 0] {
-        let text = demo
-            .replace("\"datasets/demo/", &absolute)
-            .replace("lang = \"fr\"", "lang = \"en\"")
-            .replace("min_cell = 10", &format!("min_cell = {k}"));
-        let path = dir.join(format!("jauge-{k}.toml"));
-        std::fs::write(&path, text).unwrap();
-        let args = RunArgs {
-            source: SourceArgs { config: path, month: None, as_of: None },
-            out: Some(dir.join(format!("out-{k}"))),
-            previous: None,
-        };
-        jauge::commands::run::run(&args, Verbosity { quiet: true, verbose: 0 }).unwrap();
-    }
-    let (published, truth) = (Run::open(&dir.join("out-10")), Run::open(&dir.join("out-0")));
+    let (published, truth) = (Run::open(&run_demo(&dir, 10)), Run::open(&run_demo(&dir, 0)));
     let month = jauge::tz::day_of(2026, 10, 1).unwrap();
     let as_of = jauge::tz::day_of(2026, 10, 31).unwrap();
     let setting = Setting { k: 10, month, as_of, windows: vec![30, 90, 180] };
@@ -370,27 +375,18 @@ fn the_report_prints_only_published_counts() {
     assert!(places.iter().any(|p| p.ends_with("_funnel")), "a funnel in {places:?}");
 }
 
+/// The demo's own `min_cell`.
+const DEMO_K: u64 = 10;
+
 /// The same on the shipped demo (k = 10, in English), whose products have
 /// the retention heatmaps and survival curves the small incubators lack.
 #[test]
 fn the_demo_report_prints_only_published_counts() {
-    let dir = common::scratch("privacy-demo-report");
-    let demo = std::fs::read_to_string(common::root().join("jauge.toml")).unwrap();
-    let absolute = format!("\"{}/datasets/demo/", common::root().display());
-    let text = demo.replace("\"datasets/demo/", &absolute).replace("lang = \"fr\"", "lang = \"en\"");
-    let path = dir.join("jauge.toml");
-    std::fs::write(&path, text).unwrap();
-    let args = RunArgs {
-        source: SourceArgs { config: path, month: None, as_of: None },
-        out: Some(dir.join("out")),
-        previous: None,
-    };
-    jauge::commands::run::run(&args, Verbosity { quiet: true, verbose: 0 }).unwrap();
-    let published = Run::open(&dir.join("out"));
+    let published = Run::open(&run_demo(&common::scratch("privacy-demo-report"), DEMO_K));
     let published_counts = attack::published_counts(&published);
     let mut places: BTreeSet<String> = BTreeSet::new();
     for (place, v) in attack::report_count_tokens(&published) {
-        assert!(!(1..10).contains(&v), "{place} prints {v}");
+        assert!(!(1..DEMO_K).contains(&v), "{place} prints {v}");
         assert!(published_counts.contains(&v), "{place} prints {v}, which no table publishes");
         places.insert(place.split(" “").next().unwrap_or(&place).to_owned());
     }

@@ -374,8 +374,7 @@ impl Settings {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::format::hex(&Sha256::digest(bytes))
 }
 
 /// `YYYY-MM` as the day number of the month's 1st.

@@ -354,7 +354,7 @@ fn file_sha256(path: &std::path::Path) -> Result<String> {
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut hasher = sha2::Sha256::new();
     std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::format::hex(&hasher.finalize()))
 }
 
 fn check_project_settings(settings: &Settings, catalog: &[Project], rejected: &[RejectedProject]) -> Result<()> {

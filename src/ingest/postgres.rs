@@ -87,7 +87,7 @@ fn stream(
         let inner = tx.copy_out(&copy).map_err(|e| server.query_failed(&e))?;
         let mut rows = Hashed { inner, hasher: sha2::Sha256::new() };
         read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, send)?;
-        rows.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        crate::format::hex(&rows.hasher.finalize())
     };
     tx.commit().map_err(|e| server.failed("cannot close the transaction", &e))?;
     Ok(QueryRead { input: spec.kind.name().to_owned(), query: source.query.clone(), server_version, rows_sha256 })
@@ -389,7 +389,7 @@ mod tests {
     fn the_sha256_is_of_the_bytes_read() {
         let mut hashed = Hashed { inner: &b"abc"[..], hasher: sha2::Sha256::new() };
         std::io::copy(&mut hashed, &mut std::io::sink()).unwrap();
-        let hex: String = hashed.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::format::hex(&hashed.hasher.finalize());
         // FIPS 180-2, appendix B.1: SHA-256("abc").
         assert_eq!(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }

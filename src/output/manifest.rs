@@ -83,7 +83,7 @@ impl Manifest<'_> {
                 v["input"] = json!(r.input);
                 v["file"] = json!(r.file);
                 v["sha256"] = json!(r.sha256);
-                if let Some(q) = self.queries.iter().find(|q| r.file == format!("postgres:{}", q.input)) {
+                if let Some(q) = self.queries.iter().find(|q| q.input == r.input) {
                     v["query"] = json!(q.query);
                     v["server_version"] = json!(q.server_version);
                 }

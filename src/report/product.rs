@@ -266,7 +266,11 @@ fn verdict_block(ctx: &Ctx, project: &str) -> Block {
     if let Some(q) = v.q {
         text = format!("{text}, q\u{A0}=\u{A0}{}", format::p_value(ctx.lang, q));
     }
-    Block::Verdict { sign: if v.masked { Sign::Neutral } else { v.sign() }, title, text: format!("{text}.") }
+    let mut text = format!("{text}.");
+    if v.evidence == Evidence::Rollout {
+        text = format!("{text} {}", super::rollout::pretrend_sentence(ctx, project));
+    }
+    Block::Verdict { sign: if v.masked { Sign::Neutral } else { v.sign() }, title, text }
 }
 
 /// A change: points for rates, the KPI's unit otherwise, relative beside.

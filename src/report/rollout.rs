@@ -124,14 +124,24 @@ fn overall(ctx: &Ctx, rows: &[&RolloutRow]) -> String {
 }
 
 fn pretrend(ctx: &Ctx, rows: &[&RolloutRow]) -> Vec<Block> {
+    let (sentence, fails) = pretrend_reading(ctx, rows);
+    vec![if fails { Block::Warning(sentence) } else { Block::Note(sentence) }]
+}
+
+/// What the pre-trend test says of a roll-out, and whether it fails: the
+/// sentence that stands beside its effect (SPEC section 4, level 3).
+fn pretrend_reading(ctx: &Ctx, rows: &[&RolloutRow]) -> (String, bool) {
     let w = i18n::rollout_labels(ctx.lang);
     match rows.iter().find(|r| r.aggregation == "simple").and_then(|r| r.pretrend_p) {
-        Some(p) if p < PRETREND_ALPHA => {
-            vec![Block::Warning(i18n::fill(w.pretrend_fails, &[("p", &format::p_clause(ctx.lang, p))]))]
-        }
-        Some(p) => vec![Block::Note(i18n::fill(w.pretrend_holds, &[("p", &format::p_clause(ctx.lang, p))]))],
-        None => vec![Block::Note(w.pretrend_none.into())],
+        Some(p) if p < PRETREND_ALPHA => (i18n::fill(w.pretrend_fails, &[("p", &format::p_clause(ctx.lang, p))]), true),
+        Some(p) => (i18n::fill(w.pretrend_holds, &[("p", &format::p_clause(ctx.lang, p))]), false),
+        None => (w.pretrend_none.into(), false),
     }
+}
+
+/// The pre-trend sentence of `project`'s roll-out, for its product page.
+pub fn pretrend_sentence(ctx: &Ctx, project: &str) -> String {
+    pretrend_reading(ctx, &read_rows(ctx, project)).0
 }
 
 /// "+0.8 pp [0.4, 1.2]" (a row with an estimate).
