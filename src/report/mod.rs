@@ -372,7 +372,10 @@ mod tests {
         let page = &out.markdown[out.markdown.find("<a id=\"p-atelier-cv\">").expect("a page for the product")..];
         assert!(page.contains("Effect demonstrated · staggered roll-out, evidence level 3"));
         // pretrend_p = 0.01 beside the level-3 effect (SPEC section 4).
-        assert!(page.contains("did not move in parallel (p\u{A0}=\u{A0}0.010)"), "the pre-trend test beside the effect");
+        assert!(
+            page.contains("did not move in parallel (p\u{A0}=\u{A0}0.010)"),
+            "the pre-trend test beside the effect"
+        );
     }
 
     /// The accepted assignments are the sum of the trials' arms: with one
