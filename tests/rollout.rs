@@ -64,6 +64,30 @@ fn the_rollouts_input_is_validated_and_accounted_for() {
     assert!(rollout.height() > 0, "Normandie opened in October, Bretagne never: one group, one comparison unit");
 }
 
+/// Without `since`, the periods start with the first month of the events,
+/// and the manifest records that month, not null (SPEC section 5: the
+/// roll-out settings of the methods); the units opened in that month or
+/// before are named as left out (SPEC section 6).
+#[test]
+fn a_default_since_is_recorded_and_what_it_leaves_out_is_named() {
+    let dir = fixture("rollout-since");
+    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
+    std::fs::write(dir.join("jauge.toml"), config.replace(", since = \"2026-08\"", "")).unwrap();
+    let rollouts = format!("{ROLLOUTS}alpha,Bretagne,2020-01-01\n").replace("alpha,Bretagne,2026-12-15\n", "");
+    std::fs::write(dir.join("rollouts.csv"), rollouts).unwrap();
+    let o = jauge(&["run", "--config", "jauge.toml", "--out", "out"], &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/manifest.json")).unwrap()).unwrap();
+    let since = manifest["methods"]["rollouts"][0]["rollout"]["since"].as_str().expect("a month, not null").to_owned();
+    // The fixture's earliest accepted usage row is on 3 September 2026
+    // (the one of 29 March, 02:30, falls in the spring-forward gap).
+    assert_eq!(since, "2026-09");
+    assert!(stderr(&o).contains("\"Bretagne\" opened in"), "{}", stderr(&o));
+    let report = std::fs::read_to_string(dir.join("out/report.md")).unwrap();
+    assert!(report.contains("“Bretagne”, opened in"), "the report names the unit it left out");
+}
+
 /// A product with `rollout` but no accepted `rollouts` row: no roll-out
 /// figure, a warning, and a line of the report, not a crash.
 #[test]

@@ -33,7 +33,10 @@ pub fn dispatch(cli: Cli) -> Result<()> {
 /// data: a month after the latest accepted usage timestamp would report
 /// zeros as if nothing had happened.
 fn load(settings: &Settings, stages: &mut Stages, what: &str) -> Result<Dataset> {
-    let ds = stages.run("load", what, || ingest::load(settings))?;
+    let mut ds = stages.run("load", what, || ingest::load(settings))?;
+    // Known once the inputs are: what the roll-outs leave out (SPEC 6).
+    let left_out = crate::kpi::rollout_left_out(&ds, settings);
+    ds.warnings.extend(left_out);
     if let Some(month) = settings.month {
         check_month(settings, &ds, month)?;
     }

@@ -19,7 +19,7 @@ use crate::tables::Tables;
 use crate::{kpi, output, privacy, revisions, tz};
 
 pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
-    let settings = Settings::load(&args.source)?;
+    let mut settings = Settings::load(&args.source)?;
     // Taken before the long stages when its name is known: a second run on
     // it, or a folder jauge may not replace, is refused at once.
     let named = args.out.clone().or_else(|| settings.month.map(default_out));
@@ -27,6 +27,9 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let mut stages = Stages::new(v);
     let ds = super::load(&settings, &mut stages, "loading and validating the inputs")?;
     ds.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    if let Some(first) = kpi::first_month(&ds) {
+        settings.resolve_rollout_since(first);
+    }
     let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings))?;
     let scope = privacy::Scope { min_cell: settings.min_cell, month: ds.month, segment_users: ds.segment_users() };
     let suppressed = stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, &scope));
@@ -169,7 +172,15 @@ fn report_input<'a>(
         rollout_warnings: ds
             .warnings
             .iter()
-            .filter(|w| matches!(w, Warning::UnknownUnit { .. } | Warning::NoRollout { .. }))
+            .filter(|w| {
+                matches!(
+                    w,
+                    Warning::UnknownUnit { .. }
+                        | Warning::NoRollout { .. }
+                        | Warning::OpenedBeforePanel { .. }
+                        | Warning::SmallGroup { .. }
+                )
+            })
             .cloned()
             .collect(),
     }

@@ -345,6 +345,15 @@ impl Settings {
         }
     }
 
+    /// Gives every `rollout` without `since` its default, the first month
+    /// of the events, once that is known: the manifest then records the
+    /// periods the run used.
+    pub fn resolve_rollout_since(&mut self, first_month: i32) {
+        for rollout in self.projects.iter_mut().filter_map(|p| p.rollout.as_mut()) {
+            rollout.since.get_or_insert(first_month);
+        }
+    }
+
     /// The outcomes measured for a product: its own list or the defaults.
     pub fn outcomes_for(&self, project_id: &str) -> &[String] {
         self.project(project_id).map_or(&self.default_outcomes, |p| &p.outcomes)

@@ -53,6 +53,21 @@ pub enum Warning {
     NoRollout {
         project: String,
     },
+    /// Units a roll-out leaves out because they opened in its first period
+    /// (`since`, a month's 1st day) or before: no month before to compare.
+    OpenedBeforePanel {
+        project: String,
+        units: Vec<String>,
+        since: i32,
+    },
+    /// The units of a roll-out's group (opened in the month of `group`)
+    /// that hold fewer than `min_cell` people in all: left out.
+    SmallGroup {
+        project: String,
+        units: Vec<String>,
+        group: i32,
+        min_cell: u64,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -103,11 +118,29 @@ impl fmt::Display for Warning {
                 f,
                 "[[project]] id = \"{project}\" has a rollout but no accepted rollouts row: it gets no roll-out figure"
             ),
+            Warning::OpenedBeforePanel { project, units, since } => write!(
+                f,
+                "[[project]] id = \"{project}\": {} opened in {} (the roll-out's first month) or before; \
+                 with no month before to compare, they are left out of its estimate (set `rollout.since` earlier to keep them)",
+                quoted(units),
+                crate::tz::format_month(*since)
+            ),
+            Warning::SmallGroup { project, units, group, min_cell } => write!(
+                f,
+                "[[project]] id = \"{project}\": {}, opened in {}, hold fewer than {min_cell} people in all; \
+                 they are left out of the roll-out's estimate so that no figure rests on fewer than min_cell people",
+                quoted(units),
+                crate::tz::format_month(*group)
+            ),
             Warning::EmptySegment { segment } => {
                 write!(f, "segment \"{segment}\" is configured, but no accepted users row gives it a value")
             }
         }
     }
+}
+
+fn quoted(units: &[String]) -> String {
+    units.iter().map(|u| format!("\"{u}\"")).collect::<Vec<_>>().join(", ")
 }
 
 /// Every warning of a loaded dataset, in a fixed order.

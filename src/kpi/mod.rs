@@ -223,7 +223,67 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
 /// The staggered roll-out figures of every product with `rollout`, from
 /// the units' populations and the outcomes (no pass over the events).
 fn rollout_rows(ctx: &Context<'_>, settings: &Settings, t: &mut Tables) {
-    let ds = ctx.ds;
+    for r in rollouts(ctx.ds, settings, ctx.cal.first_month) {
+        for outcome in settings.outcomes_for(r.project_id) {
+            let code = ctx.ds.outcome_code(outcome);
+            let has_values = code.is_some_and(|c| ctx.valued.contains(&c));
+            let q = r.question(outcome, code, has_values);
+            t.rollout.extend(rollout::rows(&q, &r.units(), &ctx.index));
+        }
+    }
+}
+
+/// What the roll-outs leave out before estimating (SPEC section 6: the
+/// report names it), as warnings: it does not depend on the outcome.
+pub fn rollout_left_out(ds: &Dataset, settings: &Settings) -> Vec<crate::ingest::Warning> {
+    let Some(first_month) = first_month(ds) else { return Vec::new() };
+    rollouts(ds, settings, first_month)
+        .iter()
+        .flat_map(|r| rollout::left_out(&r.question("", None, false), &r.units()))
+        .collect()
+}
+
+/// The first month of the figures (`rollout.since`'s default); none
+/// without events.
+pub fn first_month(ds: &Dataset) -> Option<i32> {
+    ds.first_day.map(|day| Calendar::new(day, ds.month, ds.as_of).first_month)
+}
+
+/// One product's roll-out, ready to be asked about each outcome.
+struct Rollout<'a> {
+    project_id: &'a str,
+    control: crate::stats::Control,
+    since: i32,
+    periods: usize,
+    started_on: Vec<Option<i32>>,
+    of_user: Vec<Option<u32>>,
+    names: &'a [String],
+    min_cell: u64,
+}
+
+impl<'a> Rollout<'a> {
+    fn question<'q>(&'q self, outcome: &'q str, code: Option<u32>, has_values: bool) -> rollout::Question<'q> {
+        rollout::Question {
+            project_id: self.project_id,
+            outcome,
+            code,
+            has_values,
+            control: self.control,
+            since: self.since,
+            periods: self.periods,
+            started_on: &self.started_on,
+            min_cell: self.min_cell,
+        }
+    }
+
+    fn units(&self) -> rollout::Units<'_> {
+        rollout::Units { of_user: &self.of_user, names: self.names }
+    }
+}
+
+/// The products with `rollout`, a `users` column and at least one opening.
+fn rollouts<'a>(ds: &'a Dataset, settings: &'a Settings, first_month: i32) -> Vec<Rollout<'a>> {
+    let mut out = Vec::new();
     for p in &settings.projects {
         let (Some(rollout), Some(project)) = (&p.rollout, ds.project_code(&p.id)) else { continue };
         let Some(column) = ds.units.iter().find(|u| u.name == rollout.by) else { continue };
@@ -231,10 +291,10 @@ fn rollout_rows(ctx: &Context<'_>, settings: &Settings, t: &mut Tables) {
         if starts.is_empty() {
             continue;
         }
-        let started_on: Vec<Option<i32>> =
+        let started_on =
             column.values.iter().map(|unit| starts.iter().find(|s| &s.unit == unit).map(|s| s.day)).collect();
         let missing = column.values.iter().position(|v| v == crate::ingest::MISSING);
-        let of_user: Vec<Option<u32>> = column
+        let of_user = column
             .by_user
             .iter()
             .enumerate()
@@ -243,28 +303,22 @@ fn rollout_rows(ctx: &Context<'_>, settings: &Settings, t: &mut Tables) {
                 (has_row && Some(value as usize) != missing).then_some(value)
             })
             .collect();
-        let units = rollout::Units { of_user: &of_user, names: &column.values };
-        let since = rollout.since.unwrap_or(ctx.cal.first_month);
-        let periods = rollout::periods(since, ds.as_of);
-        for outcome in settings.outcomes_for(&p.id) {
-            let code = ds.outcome_code(outcome);
-            let q = rollout::Question {
-                project_id: &p.id,
-                outcome,
-                code,
-                has_values: code.is_some_and(|c| ctx.valued.contains(&c)),
-                control: match rollout.control {
-                    crate::config::RolloutControl::Never => crate::stats::Control::Never,
-                    crate::config::RolloutControl::NotYet => crate::stats::Control::NotYet,
-                },
-                since,
-                periods,
-                started_on: &started_on,
-                min_cell: settings.min_cell,
-            };
-            t.rollout.extend(rollout::rows(&q, &units, &ctx.index));
-        }
+        let since = rollout.since.unwrap_or(first_month);
+        out.push(Rollout {
+            project_id: &p.id,
+            control: match rollout.control {
+                crate::config::RolloutControl::Never => crate::stats::Control::Never,
+                crate::config::RolloutControl::NotYet => crate::stats::Control::NotYet,
+            },
+            since,
+            periods: rollout::periods(since, ds.as_of),
+            started_on,
+            of_user,
+            names: &column.values,
+            min_cell: settings.min_cell,
+        });
     }
+    out
 }
 
 fn outcome_plan(ds: &Dataset, outcomes: &[String], windows: &[i32]) -> outcomes::Plan {

@@ -10,6 +10,7 @@
 //! group whose units hold fewer than `k` people (SPEC section 6).
 
 use super::lookup::OutcomeIndex;
+use crate::ingest::Warning;
 use crate::stats::{self, Control, Panel, Unit};
 use crate::tables::RolloutRow;
 use crate::tz;
@@ -106,13 +107,62 @@ fn period_of(q: &Question<'_>, day: i32) -> Option<usize> {
     usize::try_from(tz::months_between(q.since, day)).ok().filter(|t| *t < q.periods)
 }
 
-/// Each unit's group (period of opening); a unit without people (the
-/// `(missing)` value of the column, whose users belong to no unit) and a
-/// group whose units hold fewer than `k` people are treated as left out,
-/// like one opened in the first period, so that no figure rests on them: a
-/// unit weighs 1 whatever its population, and an empty one would be a
-/// comparison whose outcome is 0 every month.
+/// Each unit's group (period of opening). A unit without people (the
+/// `(missing)` value of the column, whose users belong to no unit), one
+/// opened in the first period or before, and a group whose units hold
+/// fewer than `k` people are put at period 0, which the estimator leaves
+/// out, so that no figure rests on them: a unit weighs 1 whatever its
+/// population, and an empty one would be a comparison whose outcome is 0
+/// every month.
 fn groups(q: &Question<'_>, units: &Units<'_>) -> Vec<Unit> {
+    placed(q, units).0
+}
+
+/// What a roll-out leaves out before estimating, for the report to name
+/// (SPEC section 6): the units opened by its first period, and each group
+/// of fewer than `k` people. Units without people are not named: those of
+/// the rollouts file have their own warning, and `(missing)` is no unit.
+pub fn left_out(q: &Question<'_>, units: &Units<'_>) -> Vec<Warning> {
+    let (_, reasons) = placed(q, units);
+    let names = |want: Left| -> Vec<String> {
+        reasons.iter().enumerate().filter(|(_, r)| **r == want).map(|(u, _)| units.names[u].clone()).collect()
+    };
+    let mut out = Vec::new();
+    let early = names(Left::Early);
+    if !early.is_empty() {
+        out.push(Warning::OpenedBeforePanel { project: q.project_id.to_owned(), units: sorted(early), since: q.since });
+    }
+    let mut small: Vec<usize> =
+        reasons.iter().filter_map(|r| if let Left::Small(g) = r { Some(*g) } else { None }).collect();
+    small.sort_unstable();
+    small.dedup();
+    for g in small {
+        out.push(Warning::SmallGroup {
+            project: q.project_id.to_owned(),
+            units: sorted(names(Left::Small(g))),
+            group: tz::add_months(q.since, g as i32),
+            min_cell: q.min_cell,
+        });
+    }
+    out
+}
+
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names
+}
+
+/// Why a unit is put at period 0.
+#[derive(Clone, Copy, PartialEq)]
+enum Left {
+    Kept,
+    Empty,
+    Early,
+    /// Its group (a period index) holds fewer than `k` people.
+    Small(usize),
+}
+
+fn placed(q: &Question<'_>, units: &Units<'_>) -> (Vec<Unit>, Vec<Left>) {
     let n = units.names.len();
     let mut population = vec![0u64; n];
     for unit in units.of_user.iter().flatten() {
@@ -120,24 +170,34 @@ fn groups(q: &Question<'_>, units: &Units<'_>) -> Vec<Unit> {
     }
     let group_of = |unit: usize| {
         let day = q.started_on.get(unit).copied().flatten()?;
-        // Opened before the first period: a group at 0, left out.
         Some(if day < q.since { 0 } else { usize::try_from(tz::months_between(q.since, day)).ok()? })
     };
-    let mut out: Vec<Unit> = (0..n)
-        .map(|u| Unit { group: if population[u] == 0 { Some(0) } else { group_of(u) }, population: population[u] })
+    let mut out: Vec<Unit> = (0..n).map(|u| Unit { group: group_of(u), population: population[u] }).collect();
+    let mut reasons: Vec<Left> = out
+        .iter()
+        .map(|u| match u.group {
+            _ if u.population == 0 => Left::Empty,
+            Some(0) => Left::Early,
+            _ => Left::Kept,
+        })
         .collect();
     let mut by_group: std::collections::BTreeMap<usize, u64> = std::collections::BTreeMap::new();
-    for u in &out {
-        if let Some(g) = u.group.filter(|g| *g < q.periods) {
+    for (u, r) in out.iter().zip(&reasons) {
+        if let (Some(g), Left::Kept) = (u.group.filter(|g| *g < q.periods), r) {
             *by_group.entry(g).or_default() += u.population;
         }
     }
-    for u in &mut out {
-        if u.group.is_some_and(|g| by_group.get(&g).is_some_and(|p| *p < q.min_cell)) {
+    for (u, r) in out.iter_mut().zip(&mut reasons) {
+        if let (Left::Kept, Some(g)) = (*r, u.group.filter(|g| *g < q.periods))
+            && by_group.get(&g).is_some_and(|p| *p < q.min_cell)
+        {
+            *r = Left::Small(g);
+        }
+        if *r != Left::Kept {
             u.group = Some(0);
         }
     }
-    out
+    (out, reasons)
 }
 
 fn estimate(q: &Question<'_>, metric: &str, units: &[Unit], outcomes: &[f64]) -> Vec<RolloutRow> {
@@ -275,8 +335,43 @@ mod tests {
             min_cell: 3,
         };
         assert!(groups(&q, &units).iter().all(|u| u.group.is_none_or(|g| g == 0)));
+        let named = left_out(&q, &units);
+        let expected = Warning::SmallGroup {
+            project: "p".into(),
+            units: vec!["B".into()],
+            group: tz::add_months(jan, 1),
+            min_cell: 3,
+        };
+        assert_eq!(named, vec![expected], "the report names the group it left out");
         let index = OutcomeIndex::of_rows(&[], 4);
         assert!(rows(&q, &units, &index).iter().all(|r| r.att.is_none()), "no group is left to estimate");
+    }
+
+    /// Opened in the first period or before: no period before, left out
+    /// and named; a unit never opened and one opened later are kept.
+    #[test]
+    fn units_opened_by_the_first_period_are_left_out_and_named() {
+        let jan = day_of(2026, 1, 1).unwrap();
+        let names = vec!["D".to_owned(), "A".to_owned(), "B".to_owned(), "C".to_owned()];
+        let of_user = [Some(0), Some(1), Some(2), Some(3)];
+        let units = Units { of_user: &of_user, names: &names };
+        let started_on = [Some(jan + 20), Some(jan - 400), None, Some(tz::add_months(jan, 2))];
+        let q = Question {
+            project_id: "p",
+            outcome: "",
+            code: None,
+            has_values: false,
+            control: Control::Never,
+            since: jan,
+            periods: 3,
+            started_on: &started_on,
+            min_cell: 0,
+        };
+        let placed: Vec<_> = groups(&q, &units).iter().map(|u| u.group).collect();
+        assert_eq!(placed, vec![Some(0), Some(0), None, Some(2)]);
+        let expected =
+            Warning::OpenedBeforePanel { project: "p".into(), units: vec!["A".into(), "D".into()], since: jan };
+        assert_eq!(left_out(&q, &units), vec![expected]);
     }
 
     #[test]

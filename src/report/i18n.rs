@@ -207,6 +207,12 @@ pub struct Labels {
     pub rollout_inputs: &'static str,
     pub unknown_unit: &'static str,
     pub no_rollout: &'static str,
+    /// `{product}`, `{units}`, `{month}`.
+    pub opened_before_panel: &'static str,
+    /// `{product}`, `{units}`, `{month}`, `{k}`.
+    pub small_group: &'static str,
+    /// `{n}`: the number of units not named.
+    pub more_units: &'static str,
     pub no_outages: &'static str,
     // Method.
     /// The term under which the Method section lists every KPI of the registry.
@@ -550,10 +556,13 @@ static FR: Labels = Labels {
     rollout_inputs: "Déploiements échelonnés",
     unknown_unit: "{product}\u{A0}: le territoire «\u{A0}{unit}\u{A0}» du fichier rollouts n’est la valeur «\u{A0}{column}\u{A0}» d’aucune ligne de users\u{A0}; sans population, il est laissé de côté.",
     no_rollout: "{product}\u{A0}: un déploiement est configuré, mais le fichier rollouts n’en donne aucune ouverture acceptée\u{A0}; pas de chiffre de déploiement.",
+    opened_before_panel: "{product}\u{A0}: {units}, ouverture en {month}, premier mois étudié, ou avant\u{A0}; sans mois antérieur pour comparer, hors de l’estimation.",
+    small_group: "{product}\u{A0}: {units}, ouverture en {month}, moins de {k}\u{A0}personnes en tout\u{A0}; hors de l’estimation, pour qu’aucun chiffre ne repose sur moins de {k}\u{A0}personnes.",
+    more_units: "et {n}\u{A0}autres",
     no_outages: "Aucune baisse suspecte.",
     method_kpis: "Indicateurs",
     disclosure: "Contrôle de divulgation",
-    disclosure_rules: "Un effectif entre 1 et {k1} est masqué, ainsi que tout taux ou moyenne qui en dépend et toute valeur calculée sur moins de {k}\u{A0}utilisateurs\u{A0}; une modalité de segment de moins de {k}\u{A0}personnes ne montre rien, zéros compris. Une deuxième valeur est masquée quand un total publié permettrait de retrouver la première (modalités d’un segment, nouveaux et revenus dans les actifs, produits dans le portefeuille, cohortes dans les revenus d’un mois), et un même effectif est masqué dans tous les tableaux qui le publient\u{A0}: ces masques coûtent des valeurs qui seraient publiables seules. Les courbes de survie sont calculées sur des effectifs cumulés arrondis au multiple de {k} inférieur (méthode d’OpenSAFELY)\u{A0}: elles sont le plus souvent un peu au-dessus des vraies (moins d’issues comptées), parfois un peu en dessous (des issues comptées en retard), et leurs médianes un peu plus tardives\u{A0}; un bras de moins de {k}\u{A0}personnes n’est pas montré\u{A0}; le log-rank porte sur les données exactes. Un résultat d’essai dont un bras compte moins de {k}\u{A0}personnes, ou dont un effectif d’issues est entre 1 et {k1}, est entièrement masqué. La qualité des données ne donne que des parts. Un effectif ou un taux masqué s’affiche «\u{A0}{s}\u{A0}», une médiane, un intervalle ou un test «\u{A0}masqué\u{A0}», hachurés, jamais comme un zéro ou un blanc\u{A0}; dans une courbe, c’est un trou. Limite\u{A0}: les différences d’utilisateurs cumulés d’un mois à l’autre ne sont pas protégées.",
+    disclosure_rules: "Un effectif entre 1 et {k1} est masqué, ainsi que tout taux ou moyenne qui en dépend et toute valeur calculée sur moins de {k}\u{A0}utilisateurs\u{A0}; une modalité de segment de moins de {k}\u{A0}personnes ne montre rien, zéros compris. Une deuxième valeur est masquée quand un total publié permettrait de retrouver la première (modalités d’un segment, nouveaux et revenus dans les actifs, produits dans le portefeuille, cohortes dans les revenus d’un mois), et un même effectif est masqué dans tous les tableaux qui le publient\u{A0}: ces masques coûtent des valeurs qui seraient publiables seules. Les courbes de survie sont calculées sur des effectifs cumulés arrondis au multiple de {k} inférieur (méthode d’OpenSAFELY)\u{A0}: elles sont le plus souvent un peu au-dessus des vraies (moins d’issues comptées), parfois un peu en dessous (des issues comptées en retard), et leurs médianes un peu plus tardives\u{A0}; un bras de moins de {k}\u{A0}personnes n’est pas montré\u{A0}; le log-rank porte sur les données exactes. Un résultat d’essai dont un bras compte moins de {k}\u{A0}personnes, ou dont un effectif d’issues est entre 1 et {k1}, est entièrement masqué. Un déploiement échelonné laisse de côté un groupe dont les territoires comptent moins de {k}\u{A0}personnes en tout, et masque une estimation dont les territoires de comparaison en comptent moins de {k}, avec tout agrégat qui l’utilise\u{A0}; la qualité des données nomme ce qui a été laissé de côté\u{A0}; la population des territoires, que l’opérateur publie déjà, reste. La qualité des données ne donne que des parts. Un effectif ou un taux masqué s’affiche «\u{A0}{s}\u{A0}», une médiane, un intervalle ou un test «\u{A0}masqué\u{A0}», hachurés, jamais comme un zéro ou un blanc\u{A0}; dans une courbe, c’est un trou. Limite\u{A0}: les différences d’utilisateurs cumulés d’un mois à l’autre ne sont pas protégées.",
     disclosure_off: "Désactivé (min_cell = 0)\u{A0}: toutes les valeurs sont publiées telles quelles, même les plus petits effectifs.",
     method_items: &[
         (
@@ -574,7 +583,7 @@ static FR: Labels = Labels {
         ),
         (
             "Délais",
-            "Courbes de Kaplan–Meier avec variance de Greenwood et intervalle log-log\u{A0}; médiane et son intervalle à la Brookmeyer–Crowley. Le log-rank compare traitement et témoin sur les bras entiers. Les issues suivies sont celles qu’un produit recherche (un emploi, une embauche, une certification)\u{A0}: la courbe qui descend le plus vite est la meilleure, et le rapport ne le dit que si le log-rank distingue les bras (p\u{A0}<\u{A0}0,05). Avec le contrôle de divulgation, une courbe est recalculée sur des effectifs cumulés arrondis à un multiple de k\u{A0}: elle passe sur ou au-dessus de la vraie\u{A0}; une médiane cachée s’écrit «\u{A0}masqué\u{A0}», ce n’est pas un effectif.",
+            "Courbes de Kaplan–Meier avec variance de Greenwood et intervalle log-log\u{A0}; médiane et son intervalle à la Brookmeyer–Crowley. Le log-rank compare traitement et témoin sur les bras entiers. Les issues suivies sont celles qu’un produit recherche (un emploi, une embauche, une certification)\u{A0}: la courbe qui descend le plus vite est la meilleure, et le rapport ne le dit que si le log-rank distingue les bras (p\u{A0}<\u{A0}0,05). Avec le contrôle de divulgation, une courbe est recalculée sur des effectifs cumulés arrondis à un multiple de k\u{A0}: elle passe le plus souvent un peu au-dessus de la vraie, parfois un peu en dessous (des issues comptées en retard)\u{A0}; une médiane cachée s’écrit «\u{A0}masqué\u{A0}», ce n’est pas un effectif.",
         ),
         (
             "Niveaux de preuve",
@@ -804,10 +813,13 @@ static EN: Labels = Labels {
     rollout_inputs: "Staggered roll-outs",
     unknown_unit: "{product}: unit “{unit}” of the rollouts file is the “{column}” of no users row; without a population it is left out.",
     no_rollout: "{product}: a roll-out is configured, but the rollouts file gives no accepted opening for it; no roll-out figure.",
+    opened_before_panel: "{product}: {units}, opened in {month}, the first month studied, or before; with no month before to compare, left out of the estimate.",
+    small_group: "{product}: {units}, opened in {month}, fewer than {k} people in all; left out of the estimate, so that no figure rests on fewer than {k} people.",
+    more_units: "and {n} others",
     no_outages: "No suspicious drop.",
     method_kpis: "Indicators",
     disclosure: "Disclosure control",
-    disclosure_rules: "A count between 1 and {k1} is hidden, and so is any rate or mean that depends on one and any figure computed on fewer than {k} users; a segment value of fewer than {k} people shows nothing, zeros included. A second value is hidden when a published total would give the first one away (the values of a segment, new and returning within active users, products within the portfolio, cohorts within a month’s returning users), and the same count is hidden in every table that publishes it: these cost figures that could be published on their own. Survival curves are computed from cumulative counts rounded down to multiples of {k} (OpenSAFELY’s approach): each lies mostly a little above the true curve (fewer outcomes counted), at times a little below (outcomes counted late), and its median comes a little later; an arm of fewer than {k} people is not shown; the log-rank test uses the exact data. A trial result with an arm of fewer than {k} people, or a count of outcomes between 1 and {k1}, is hidden whole. The data-quality section gives shares only. A hidden count or rate shows as “{s}”, a hidden median, interval or test as “masked”, hatched, never as zero or blank; in a line chart it is a gap. Limit: differences of cumulative users from one month to the next are not protected.",
+    disclosure_rules: "A count between 1 and {k1} is hidden, and so is any rate or mean that depends on one and any figure computed on fewer than {k} users; a segment value of fewer than {k} people shows nothing, zeros included. A second value is hidden when a published total would give the first one away (the values of a segment, new and returning within active users, products within the portfolio, cohorts within a month’s returning users), and the same count is hidden in every table that publishes it: these cost figures that could be published on their own. Survival curves are computed from cumulative counts rounded down to multiples of {k} (OpenSAFELY’s approach): each lies mostly a little above the true curve (fewer outcomes counted), at times a little below (outcomes counted late), and its median comes a little later; an arm of fewer than {k} people is not shown; the log-rank test uses the exact data. A trial result with an arm of fewer than {k} people, or a count of outcomes between 1 and {k1}, is hidden whole. A staggered roll-out leaves out a group whose units hold fewer than {k} people in all, and hides an estimate whose comparison units hold fewer than {k}, with every aggregate that uses it; the data-quality section names what was left out; unit populations, which the service publishes anyway, stay. The data-quality section gives shares only. A hidden count or rate shows as “{s}”, a hidden median, interval or test as “masked”, hatched, never as zero or blank; in a line chart it is a gap. Limit: differences of cumulative users from one month to the next are not protected.",
     disclosure_off: "Off (min_cell = 0): every figure is published as computed, the smallest counts included.",
     method_items: &[
         (
@@ -828,7 +840,7 @@ static EN: Labels = Labels {
         ),
         (
             "Time to outcome",
-            "Kaplan–Meier curves with Greenwood variance and the log-log interval; the median and its interval as Brookmeyer–Crowley. The log-rank test compares treatment and control over the full arms. The outcomes followed are what a product seeks (a job, a hire, a certification): the curve that falls faster is the better one, and the report says so only when the log-rank test tells the arms apart (p < 0.05). Under disclosure control a curve is recomputed from cumulative counts rounded down to a multiple of k: it lies on or above the true one; a hidden median reads “masked”, it is not a count.",
+            "Kaplan–Meier curves with Greenwood variance and the log-log interval; the median and its interval as Brookmeyer–Crowley. The log-rank test compares treatment and control over the full arms. The outcomes followed are what a product seeks (a job, a hire, a certification): the curve that falls faster is the better one, and the report says so only when the log-rank test tells the arms apart (p < 0.05). Under disclosure control a curve is recomputed from cumulative counts rounded down to a multiple of k: it mostly lies a little above the true one, at times a little below (outcomes counted late); a hidden median reads “masked”, it is not a count.",
         ),
         (
             "Evidence levels",

@@ -378,6 +378,37 @@ mod tests {
         );
     }
 
+    /// SPEC section 6: "the report names what was left out" of a roll-out,
+    /// the units opened by its first month and a group of fewer than k
+    /// people; a long list of units is cut with how many more.
+    #[test]
+    fn the_report_names_what_a_rollout_left_out() {
+        use crate::ingest::warning::Warning;
+        let tables = fixture::tables();
+        let mut input = fixture::report_input(&tables, Lang::En);
+        let sep = crate::tz::day_of(2025, 9, 1).unwrap();
+        let agencies: Vec<String> = (1..=14).map(|i| format!("Agency {i:02}")).collect();
+        input.rollout_warnings = vec![
+            Warning::OpenedBeforePanel { project: "atelier-cv".into(), units: agencies, since: sep },
+            Warning::SmallGroup {
+                project: "atelier-cv".into(),
+                units: vec!["Corse".into()],
+                group: crate::tz::add_months(sep, 3),
+                min_cell: 10,
+            },
+        ];
+        let md = render(&input).markdown;
+        let quality = &md[md.find("Staggered roll-outs").expect("the roll-out lines")..];
+        assert!(quality.contains(
+            "Atelier CV: “Agency 01”, “Agency 02”, “Agency 03”, “Agency 04”, “Agency 05”, “Agency 06”, \
+             “Agency 07”, “Agency 08”, “Agency 09”, “Agency 10” and 4 others, opened in September 2025, \
+             the first month studied, or before"
+        ));
+        assert!(quality.contains(
+            "Atelier CV: “Corse”, opened in December 2025, fewer than 10 people in all; left out of the estimate"
+        ));
+    }
+
     /// The accepted assignments are the sum of the trials' arms: with one
     /// arm unpublished they, and the rows read, are masked.
     #[test]

@@ -121,6 +121,23 @@ fn rollout_blocks(ctx: &Ctx) -> Vec<Block> {
                 Some(i18n::fill(t.unknown_unit, &[("product", ctx.name(project)), ("unit", unit), ("column", column)]))
             }
             Warning::NoRollout { project } => Some(i18n::fill(t.no_rollout, &[("product", ctx.name(project))])),
+            Warning::OpenedBeforePanel { project, units, since } => Some(i18n::fill(
+                t.opened_before_panel,
+                &[
+                    ("product", ctx.name(project)),
+                    ("units", &unit_list(ctx, units)),
+                    ("month", &format::month_long(ctx.lang, *since)),
+                ],
+            )),
+            Warning::SmallGroup { project, units, group, min_cell } => Some(i18n::fill(
+                t.small_group,
+                &[
+                    ("product", ctx.name(project)),
+                    ("units", &unit_list(ctx, units)),
+                    ("month", &format::month_long(ctx.lang, *group)),
+                    ("k", &min_cell.to_string()),
+                ],
+            )),
             _ => None,
         })
         .collect();
@@ -130,6 +147,20 @@ fn rollout_blocks(ctx: &Ctx) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(t.rollout_inputs.into())];
     blocks.extend(lines.into_iter().map(Block::Para));
     blocks
+}
+
+/// The units by name, the first ten and how many more when there are two
+/// more or over: a roll-out by agency may leave out hundreds.
+fn unit_list(ctx: &Ctx, units: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let (open, close) = ctx.lang.pick(("«\u{A0}", "\u{A0}»"), ("“", "”"));
+    let shown = if units.len() > SHOWN + 1 { SHOWN } else { units.len() };
+    let names: Vec<String> = units[..shown].iter().map(|u| format!("{open}{u}{close}")).collect();
+    let names = names.join(", ");
+    if shown == units.len() {
+        return names;
+    }
+    format!("{names} {}", i18n::fill(ctx.t.more_units, &[("n", &(units.len() - shown).to_string())]))
 }
 
 /// The most frequent reasons first; ties by input then reason code.
