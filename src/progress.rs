@@ -59,6 +59,15 @@ impl Stages {
         }
         out
     }
+
+    /// The wall time of a stage that ran beside the others, on a thread of
+    /// its own: the process's CPU time cannot be told apart, so none.
+    pub fn record(&mut self, name: &'static str, secs: f64) {
+        if self.verbose {
+            eprintln!("{name}: {secs:.2} s (beside the others)");
+        }
+        self.timings.push((name.to_owned(), (secs * 1000.0).round() / 1000.0));
+    }
 }
 
 /// CPU seconds used so far by every thread of this process, from Linux's

@@ -10,6 +10,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::tables::{Reconciliation, RevisionRow, Table, Tables, Values, Visitor};
 use crate::tz;
 
@@ -71,18 +73,43 @@ impl Layout {
         (text(&values[self.project], i), key.join(";"))
     }
 
-    fn index(&self, values: &[Values<'_>]) -> BTreeMap<(String, String), usize> {
+    /// Every row's key cells, typed, one row after another: rows are
+    /// matched on these, and only a revised row's key is written out.
+    fn parts<'a>(&self, values: &[Values<'a>]) -> Vec<Part<'a>> {
         let rows = values.first().map_or(0, len);
-        (0..rows).map(|i| (self.key(values, i), i)).collect()
+        let columns: Vec<usize> = std::iter::once(self.project).chain(self.keys.iter().map(|k| k.1)).collect();
+        (0..rows).flat_map(|i| columns.iter().map(move |c| part(&values[*c], i))).collect()
     }
 }
 
 fn compare<T: Table>(previous: &[Values<'_>], current: &[Values<'_>]) -> Vec<RevisionRow> {
     let layout = Layout::of::<T>();
-    let now = layout.index(current);
+    let stride = layout.keys.len() + 1;
+    let now_parts = layout.parts(current);
+    let now: FxHashMap<&[Part<'_>], usize> = now_parts.chunks(stride).enumerate().map(|(i, k)| (k, i)).collect();
     let mut out = Vec::new();
-    for ((project_id, key), p) in layout.index(previous) {
-        let row = |column: &str, previous: Option<f64>, current: Option<f64>, status: &str| RevisionRow {
+    for (p, parts) in layout.parts(previous).chunks(stride).enumerate() {
+        let c = now.get(parts).copied();
+        let hidden = |values: &[Values<'_>], i| flag(&values[layout.suppressed], i);
+        let mut found = Vec::new();
+        for (name, col) in &layout.figures {
+            let before = number(&previous[*col], p);
+            let Some(c) = c else {
+                found.push((*name, before, None, WITHDRAWN));
+                continue;
+            };
+            match (before, number(&current[*col], c)) {
+                (Some(a), Some(b)) if differ(a, b) => found.push((*name, Some(a), Some(b), REVISED)),
+                (Some(_), None) if hidden(current, c) => found.push((*name, None, None, NOW_SUPPRESSED)),
+                (None, Some(_)) if hidden(previous, p) => found.push((*name, None, None, NO_LONGER_SUPPRESSED)),
+                _ => {}
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        let (project_id, key) = layout.key(previous, p);
+        out.extend(found.into_iter().map(|(column, previous, current, status)| RevisionRow {
             table: layout.table.to_owned(),
             project_id: project_id.clone(),
             key: key.clone(),
@@ -91,24 +118,32 @@ fn compare<T: Table>(previous: &[Values<'_>], current: &[Values<'_>]) -> Vec<Rev
             current,
             revision: previous.zip(current).map(|(p, c)| c - p),
             status: status.to_owned(),
-        };
-        let Some(&c) = now.get(&(project_id.clone(), key.clone())) else {
-            for (name, col) in &layout.figures {
-                out.push(row(name, number(&previous[*col], p), None, WITHDRAWN));
-            }
-            continue;
-        };
-        let hidden = |values: &[Values<'_>], i| flag(&values[layout.suppressed], i);
-        for (name, col) in &layout.figures {
-            match (number(&previous[*col], p), number(&current[*col], c)) {
-                (Some(a), Some(b)) if differ(a, b) => out.push(row(name, Some(a), Some(b), REVISED)),
-                (Some(_), None) if hidden(current, c) => out.push(row(name, None, None, NOW_SUPPRESSED)),
-                (None, Some(_)) if hidden(previous, p) => out.push(row(name, None, None, NO_LONGER_SUPPRESSED)),
-                _ => {}
-            }
-        }
+        }));
     }
     out
+}
+
+/// A key cell as compared: two cells match when their text would, so a
+/// count read back as signed still meets its unsigned self.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Part<'a> {
+    Null,
+    Text(&'a str),
+    Day(i32),
+    Int(i128),
+    Float(u64),
+    Flag(bool),
+}
+
+fn part<'a>(values: &Values<'a>, i: usize) -> Part<'a> {
+    match values {
+        Values::Text(v) => Part::Text(v[i]),
+        Values::Date(v) => v[i].map_or(Part::Null, Part::Day),
+        Values::Int(v) => v[i].map_or(Part::Null, |x| Part::Int(x.into())),
+        Values::UInt(v) => v[i].map_or(Part::Null, |x| Part::Int(x.into())),
+        Values::Float(v) => v[i].map_or(Part::Null, |x| Part::Float(x.to_bits())),
+        Values::Flag(v) => Part::Flag(v[i]),
+    }
 }
 
 /// How an input file differs from the earlier run's.

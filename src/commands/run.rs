@@ -44,16 +44,25 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         stages.run("revisions", "comparing with the earlier run", || compare(args, &out, ds.month, &mut tables))?;
     let previous_run = previous.as_ref().and_then(|p| PreviousRun::of(&p.manifest, &ds.reconciliation));
     let input = report_input(&settings, &ds, &tables, outages, &trials, previous_run);
-    let rendered = stages.run("report", "drawing the charts and the report", || report::render(&input));
-    let public = stages.run("public", "rendering the public pages", || report::public::render(&input));
     let folder = match early {
         Some(folder) => folder,
         None => OutputFolder::create(&out, Marker::Report)?,
     };
-    let mut written =
-        stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed))?;
-    written
-        .push(stages.run("workbook", "writing the workbook", || output::write_workbook(&folder, &tables, ds.as_of))?);
+    let (rendered, public, mut written, workbook) = std::thread::scope(|scope| -> Result<_> {
+        // The workbook is the longest writer and needs nothing of the
+        // report: it is written on the other core meanwhile.
+        let workbook = scope.spawn(|| {
+            let start = std::time::Instant::now();
+            (output::write_workbook(&folder, &tables, ds.as_of), start.elapsed().as_secs_f64())
+        });
+        let rendered = stages.run("report", "drawing the charts and the report", || report::render(&input));
+        let public = stages.run("public", "rendering the public pages", || report::public::render(&input));
+        let written = stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed));
+        let (workbook, secs) = workbook.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        stages.record("workbook", secs);
+        Ok((rendered, public, written?, workbook?))
+    })?;
+    written.push(workbook);
     written.extend(output::write_report(&folder, &rendered)?);
     written.push(stages.run("write_public", "writing the public pages", || output::write_public(&folder, &public))?);
     let manifest = Manifest {

@@ -1,6 +1,6 @@
 //! `tables.xlsx`: every published table as a sheet for the analysts who
 //! live in a spreadsheet — the same columns as the parquet tables, typed
-//! cells (dates as dates, counts as integers), suppressed cells empty, a
+//! cells (dates as dates, counts and figures as numbers), suppressed cells empty, a
 //! frozen header row.
 //!
 //! Responsible for the workbook's bytes, identical for identical tables:
@@ -69,7 +69,9 @@ fn add_table<T: Table>(book: &mut Workbook, rows: &[T]) -> std::result::Result<(
     let name = sheet_name(T::FILE);
     let chunks: Vec<&[T]> = if rows.is_empty() { vec![rows] } else { rows.chunks(ROWS_PER_SHEET).collect() };
     for (i, chunk) in chunks.into_iter().enumerate() {
-        let sheet = book.add_worksheet();
+        // Row by row straight to the sheet's XML: no map of every cell to
+        // build and walk again (the strings still share one table).
+        let sheet = book.add_worksheet_with_low_memory()?;
         sheet.set_name(if i == 0 { name.to_owned() } else { format!("{name} ({})", i + 1) })?;
         write_sheet::<T>(sheet, chunk)?;
     }
@@ -79,14 +81,17 @@ fn add_table<T: Table>(book: &mut Workbook, rows: &[T]) -> std::result::Result<(
 fn write_sheet<T: Table>(sheet: &mut Worksheet, rows: &[T]) -> std::result::Result<(), XlsxError> {
     let header = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    let integer = Format::new().set_num_format("0");
-    for (c, (column, values)) in T::COLUMNS.iter().zip(T::values(rows)).enumerate() {
-        let c = u16::try_from(c).map_err(|_| XlsxError::ParameterError("too many columns".into()))?;
-        sheet.write_string_with_format(0, c, column.name, &header)?;
-        for (r, cell) in cells(&values).enumerate() {
-            // r < ROWS_PER_SHEET, well inside u32.
-            let r = r as u32 + 1;
-            match cell {
+    sheet.set_freeze_panes(1, 0)?;
+    for (c, column) in T::COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, column_index(c)?, column.name, &header)?;
+    }
+    let columns = T::values(rows);
+    for i in 0..rows.len() {
+        // i < ROWS_PER_SHEET, well inside u32.
+        let r = i as u32 + 1;
+        for (c, values) in columns.iter().enumerate() {
+            let c = column_index(c)?;
+            match cell(values, i) {
                 Cell::Empty => {}
                 Cell::Text(s) => {
                     sheet.write_string(r, c, s)?;
@@ -94,9 +99,8 @@ fn write_sheet<T: Table>(sheet: &mut Worksheet, rows: &[T]) -> std::result::Resu
                 Cell::Date(day) => {
                     sheet.write_datetime_with_format(r, c, excel_date(day)?, &date)?;
                 }
-                Cell::Integer(v) => {
-                    sheet.write_number_with_format(r, c, v, &integer)?;
-                }
+                // Counts too: Excel's General format shows a whole number
+                // as one, and a format per cell costs a lookup per cell.
                 Cell::Number(v) => {
                     sheet.write_number(r, c, v)?;
                 }
@@ -106,29 +110,31 @@ fn write_sheet<T: Table>(sheet: &mut Worksheet, rows: &[T]) -> std::result::Resu
             }
         }
     }
-    sheet.set_freeze_panes(1, 0)?;
     Ok(())
+}
+
+fn column_index(c: usize) -> std::result::Result<u16, XlsxError> {
+    u16::try_from(c).map_err(|_| XlsxError::ParameterError("too many columns".into()))
 }
 
 enum Cell<'a> {
     Empty,
     Text(&'a str),
     Date(i32),
-    Integer(f64),
     Number(f64),
     Flag(bool),
 }
 
-/// A column's values as cells, a null as an empty cell.
-fn cells<'a>(values: &'a Values<'a>) -> Box<dyn Iterator<Item = Cell<'a>> + 'a> {
+/// Row `i` of a column as a cell, a null as an empty cell.
+fn cell<'a>(values: &Values<'a>, i: usize) -> Cell<'a> {
     match values {
-        Values::Text(v) => Box::new(v.iter().map(|s| Cell::Text(s))),
-        Values::Date(v) => Box::new(v.iter().map(|d| d.map_or(Cell::Empty, Cell::Date))),
-        Values::Int(v) => Box::new(v.iter().map(|i| i.map_or(Cell::Empty, |i| Cell::Integer(f64::from(i))))),
+        Values::Text(v) => Cell::Text(v[i]),
+        Values::Date(v) => v[i].map_or(Cell::Empty, Cell::Date),
+        Values::Int(v) => v[i].map_or(Cell::Empty, |i| Cell::Number(f64::from(i))),
         // Counts stay below 2^53, where an f64 is exact.
-        Values::UInt(v) => Box::new(v.iter().map(|u| u.map_or(Cell::Empty, |u| Cell::Integer(u as f64)))),
-        Values::Float(v) => Box::new(v.iter().map(|f| f.map_or(Cell::Empty, Cell::Number))),
-        Values::Flag(v) => Box::new(v.iter().map(|b| Cell::Flag(*b))),
+        Values::UInt(v) => v[i].map_or(Cell::Empty, |u| Cell::Number(u as f64)),
+        Values::Float(v) => v[i].map_or(Cell::Empty, Cell::Number),
+        Values::Flag(v) => Cell::Flag(v[i]),
     }
 }
 
