@@ -149,8 +149,7 @@ mod tests {
         let summary = &main[..main.find("</section>").unwrap()];
         assert!(summary.contains("<div class=\"lead\">") && summary.contains("En octobre 2026, "));
         assert!(summary.contains("essais randomisés sont lus ce mois-ci"));
-        assert!(summary.contains("Catalogue des produits\u{A0}: 1\u{A0}ligne rejetée"), "the rejected catalog row");
-        assert!(summary.contains("12\u{A0}lignes d’usage écartées"));
+        assert!(summary.contains("1\u{A0}ligne rejetée au catalogue des produits"), "the rejected catalog row");
         assert!(summary.contains("à partir de 80\u{202F}% de la cible") && summary.contains("jusqu’à 125\u{202F}%"));
         assert_eq!(summary.matches("<tr>").count(), 1 + 5, "a head and one row per product");
         assert!(summary.contains("<svg class=\"spark\""), "a sparkline of active users");
@@ -366,7 +365,13 @@ mod tests {
             summary
                 .contains("1 staggered roll-out is read: an effect is demonstrated (evidence level 3) for Atelier CV")
         );
-        assert!(summary.contains("did not move in parallel (p < 0.05); read the effect with care: Atelier CV."));
+        // Five sentences at most (SPEC 7.1): the alerts past the fourth
+        // sentence share the fifth.
+        let lead = &summary[summary.find("## 1. Summary").unwrap()..summary.find("| Product |").unwrap()];
+        assert_eq!(lead.trim().lines().filter(|l| !l.is_empty()).count(), 1 + 5, "{lead}");
+        assert!(
+            summary.contains("Also to check (details in the parts below): pre-trends not parallel for Atelier CV; ")
+        );
         let atelier = summary.lines().find(|l| l.starts_with("| Atelier CV |")).expect("its summary row");
         assert!(atelier.ends_with("| Effect demonstrated (3) |"), "{atelier}");
         let page = &out.markdown[out.markdown.find("<a id=\"p-atelier-cv\">").expect("a page for the product")..];

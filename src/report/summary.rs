@@ -78,14 +78,27 @@ pub fn recent_outages<'a>(ctx: &Ctx<'a>) -> Vec<(&'a str, i32)> {
     ctx.outages.iter().copied().filter(|(_, m)| *m >= since).collect()
 }
 
+/// SPEC 7.1: three to five sentences.
+const MAX_SENTENCES: usize = 5;
+
 fn sentences(ctx: &Ctx) -> Vec<String> {
     let mut out = vec![status_sentence(ctx), trial_sentence(ctx)];
     out.extend(rollout_sentence(ctx));
-    let alerts = alert_sentences(ctx);
+    let alerts = alerts(ctx);
+    let room = MAX_SENTENCES - out.len();
     if alerts.is_empty() {
         out.push(ctx.t.no_alert.into());
+    } else if alerts.len() <= room {
+        out.extend(alerts.into_iter().map(|a| a.sentence));
     } else {
-        out.extend(alerts);
+        // The first alerts keep their sentence; the others share the last
+        // one, a few words each, in the same order.
+        let (whole, rest) = alerts.split_at(room - 1);
+        out.extend(whole.iter().map(|a| a.sentence.clone()));
+        // Semicolons: the items hold commas of their own.
+        let items: Vec<&str> = rest.iter().map(|a| a.short.as_str()).collect();
+        let list = items.join(ctx.lang.pick("\u{A0}; ", "; "));
+        out.push(i18n::fill(ctx.t.lead_also, &[("list", &list)]));
     }
     out
 }
@@ -204,9 +217,23 @@ fn verdict_sentence(ctx: &Ctx, verdicts: &[(&str, Verdict)], words: [&str; 4]) -
     i18n::fill(t.lead_trial, &values)
 }
 
-/// One sentence per kind of alert present: the ratio check, recent
-/// tracking outages, rejected catalog rows.
-fn alert_sentences(ctx: &Ctx) -> Vec<String> {
+/// One kind of alert: its sentence, and the few words that stand for it
+/// when the summary has no room left.
+struct Alert {
+    sentence: String,
+    short: String,
+}
+
+impl Alert {
+    fn of(sentence: &str, short: &str, values: &[(&str, &str)]) -> Alert {
+        Alert { sentence: i18n::fill(sentence, values), short: i18n::fill(short, values) }
+    }
+}
+
+/// One alert per kind present, in the order a committee acts on them: the
+/// ratio check, pre-trends, recent tracking outages, rejected catalog rows,
+/// files with many rejected rows.
+fn alerts(ctx: &Ctx) -> Vec<Alert> {
     let t = ctx.t;
     let mut out = Vec::new();
     let srm: Vec<String> = impact::srm_flags(ctx)
@@ -214,11 +241,11 @@ fn alert_sentences(ctx: &Ctx) -> Vec<String> {
         .map(|r| format!("{} ({})", ctx.name(&r.project_id), format::days(ctx.lang, r.window_days)))
         .collect();
     if !srm.is_empty() {
-        out.push(i18n::fill(t.lead_srm, &[("list", &join_and(ctx.lang, &srm))]));
+        out.push(Alert::of(t.lead_srm, t.also_srm, &[("list", &join_and(ctx.lang, &srm))]));
     }
     let pretrends: Vec<String> = rollout::pretrend_failures(ctx).iter().map(|p| ctx.name(p).to_owned()).collect();
     if !pretrends.is_empty() {
-        out.push(i18n::fill(t.lead_pretrend, &[("list", &join_and(ctx.lang, &pretrends))]));
+        out.push(Alert::of(t.lead_pretrend, t.also_pretrend, &[("list", &join_and(ctx.lang, &pretrends))]));
     }
     let outages: Vec<String> = recent_outages(ctx)
         .iter()
@@ -227,26 +254,9 @@ fn alert_sentences(ctx: &Ctx) -> Vec<String> {
         })
         .collect();
     if !outages.is_empty() {
-        out.push(i18n::fill(t.lead_outage, &[("list", &join_and(ctx.lang, &outages))]));
+        out.push(Alert::of(t.lead_outage, t.also_outage, &[("list", &join_and(ctx.lang, &outages))]));
     }
-    let rejects = &ctx.input.catalog_rejects;
-    if !rejects.is_empty() {
-        let items: Vec<String> = rejects
-            .iter()
-            .map(|r| {
-                let id = r.project_id.clone().unwrap_or_else(|| t.lead_no_id.into());
-                let mut item = format!("{id} ({}", i18n::reason_words(ctx.lang, &r.reason));
-                if r.unknown_usage_rows > 0 {
-                    let rows = counted(ctx.lang, r.unknown_usage_rows as usize, t.usage_row, t.usage_rows);
-                    item.push_str(&i18n::fill(t.lead_orphans, &[("rows", &rows)]));
-                }
-                item.push(')');
-                item
-            })
-            .collect();
-        let rows = counted(ctx.lang, rejects.len(), t.catalog_row, t.catalog_rows);
-        out.push(i18n::fill(t.lead_catalog, &[("rows", &rows), ("list", &join_and(ctx.lang, &items))]));
-    }
+    out.extend(catalog_alert(ctx));
     let files: Vec<String> = ctx
         .input
         .reconciliation
@@ -259,9 +269,32 @@ fn alert_sentences(ctx: &Ctx) -> Vec<String> {
         })
         .collect();
     if !files.is_empty() {
-        out.push(i18n::fill(t.lead_rejected_files, &[("list", &join_and(ctx.lang, &files))]));
+        out.push(Alert::of(t.lead_rejected_files, t.also_rejected_files, &[("list", &join_and(ctx.lang, &files))]));
     }
     out
+}
+
+fn catalog_alert(ctx: &Ctx) -> Option<Alert> {
+    let t = ctx.t;
+    let rejects = &ctx.input.catalog_rejects;
+    if rejects.is_empty() {
+        return None;
+    }
+    let items: Vec<String> = rejects
+        .iter()
+        .map(|r| {
+            let id = r.project_id.clone().unwrap_or_else(|| t.lead_no_id.into());
+            let mut item = format!("{id} ({}", i18n::reason_words(ctx.lang, &r.reason));
+            if r.unknown_usage_rows > 0 {
+                let rows = counted(ctx.lang, r.unknown_usage_rows as usize, t.usage_row, t.usage_rows);
+                item.push_str(&i18n::fill(t.lead_orphans, &[("rows", &rows)]));
+            }
+            item.push(')');
+            item
+        })
+        .collect();
+    let rows = counted(ctx.lang, rejects.len(), t.catalog_row, t.catalog_rows);
+    Some(Alert::of(t.lead_catalog, t.also_catalog, &[("rows", &rows), ("list", &join_and(ctx.lang, &items))]))
 }
 
 /// One row per product, in decision order.
