@@ -14,9 +14,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use postgres::types::Type;
-use postgres::{Client, Column, IsolationLevel};
+use futures_util::StreamExt;
 use sha2::Digest;
+use tokio::runtime::Runtime;
+use tokio_postgres::types::Type;
+use tokio_postgres::{Client, Column, CopyOutStream, IsolationLevel};
 
 use super::read::{self, Chunk, Format, ReadPlan, SourceFile};
 use crate::config::{InputSpec, PostgresSource};
@@ -68,29 +70,68 @@ fn stream(
     plan: &ReadPlan<'_>,
     send: &mut dyn FnMut(Chunk) -> Result<()>,
 ) -> Result<QueryRead> {
-    let mut client = server.connect()?;
-    let mut tx = client
-        .build_transaction()
-        .read_only(true)
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .start()
+    let (rt, mut client, connection) = server.connect()?;
+    let tx = rt
+        .block_on(client.build_transaction().read_only(true).isolation_level(IsolationLevel::RepeatableRead).start())
         .map_err(|e| server.failed("cannot open a read-only transaction", &e))?;
-    tx.batch_execute(SESSION).map_err(|e| server.failed("cannot set up the session", &e))?;
-    let server_version: String = tx
-        .query_one("SELECT current_setting('server_version')", &[])
+    rt.block_on(tx.batch_execute(SESSION)).map_err(|e| server.failed("cannot set up the session", &e))?;
+    let server_version: String = rt
+        .block_on(tx.query_one("SELECT current_setting('server_version')", &[]))
         .and_then(|row| row.try_get(0))
         .map_err(|e| server.failed("cannot read the server version", &e))?;
     let query = source.query.trim().trim_end_matches(';').trim_end();
-    let statement = tx.prepare(query).map_err(|e| server.query_failed(&e))?;
+    let statement = rt.block_on(tx.prepare(query)).map_err(|e| server.query_failed(&e))?;
     let copy = copy_statement(query, statement.columns());
     let rows_sha256 = {
-        let inner = tx.copy_out(&copy).map_err(|e| server.query_failed(&e))?;
+        let stream = rt.block_on(tx.copy_out(&copy)).map_err(|e| server.query_failed(&e))?;
+        let inner = Blocks { rt: &rt, stream: Box::pin(stream), block: Vec::new(), at: 0, done: false };
         let mut rows = Hashed { inner, hasher: sha2::Sha256::new() };
         read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, send)?;
         crate::format::hex(&rows.hasher.finalize())
     };
-    tx.commit().map_err(|e| server.failed("cannot close the transaction", &e))?;
+    rt.block_on(tx.commit()).map_err(|e| server.failed("cannot close the transaction", &e))?;
+    // Without its client the connection says goodbye to the server and ends.
+    drop(client);
+    let _ = rt.block_on(connection);
     Ok(QueryRead { input: spec.kind.name().to_owned(), query: source.query.clone(), server_version, rows_sha256 })
+}
+
+/// The rows of a `COPY`, read a block at a time: the server sends one
+/// message per row, and entering the runtime once per row would cost more
+/// than the row's parsing.
+struct Blocks<'a> {
+    rt: &'a Runtime,
+    stream: std::pin::Pin<Box<CopyOutStream>>,
+    block: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+/// Bytes gathered before the reader gets them.
+const BLOCK: usize = 1 << 20;
+
+impl Read for Blocks<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.block.len() && !self.done {
+            self.block.clear();
+            self.at = 0;
+            let (block, stream) = (&mut self.block, &mut self.stream);
+            self.done = self.rt.block_on(async {
+                while block.len() < BLOCK {
+                    match stream.next().await {
+                        Some(Ok(bytes)) => block.extend_from_slice(&bytes),
+                        Some(Err(e)) => return Err(std::io::Error::other(e)),
+                        None => return Ok(true),
+                    }
+                }
+                Ok(false)
+            })?;
+        }
+        let n = buf.len().min(self.block.len() - self.at);
+        buf[..n].copy_from_slice(&self.block[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 /// The session's settings: instants in UTC, dates `YYYY-MM-DD`, floats
@@ -100,8 +141,8 @@ const SESSION: &str = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, Y
 
 /// The `COPY` of the query's result, every column under its own name.
 /// PostgreSQL writes a `timestamptz` with a short offset (`+00`), which is
-/// not one of SPEC section 3's forms: those columns are written in RFC 3339
-/// (`2026-10-01T08:00:00.000000Z`) instead. Columns are renamed by position
+/// not one of SPEC section 3's forms: those columns are written as UTC with
+/// a `Z` instead (`2026-10-01 08:00:00Z`, `2026-10-01 08:00:00.25Z`). Columns are renamed by position
 /// first, so a result that names a column twice still reads, and the CSV
 /// reader then says so as it does for a file.
 fn copy_statement(query: &str, columns: &[Column]) -> String {
@@ -112,10 +153,10 @@ fn copy_statement(query: &str, columns: &[Column]) -> String {
         .map(|(k, c)| {
             let value = if *c.type_() == Type::TIMESTAMPTZ {
                 let p = position(k);
-                format!(
-                    "CASE WHEN isfinite({p}) THEN to_char({p} AT TIME ZONE 'UTC', \
-                     'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') ELSE {p}::text END"
-                )
+                // `timestamp` output and a `Z`, not `to_char`, which reads
+                // its pattern again for every row: the server's time on a
+                // large result is mostly this column's text.
+                format!("CASE WHEN isfinite({p}) THEN ({p} AT TIME ZONE 'UTC')::text || 'Z' ELSE {p}::text END")
             } else {
                 position(k)
             };
@@ -149,7 +190,7 @@ impl<R: Read> Read for Hashed<R> {
 
 /// Where an input's query runs, and how its errors are worded.
 struct Server {
-    config: postgres::Config,
+    config: tokio_postgres::Config,
     /// `postgres:<input>`: the `file` of its errors and rejects.
     label: PathBuf,
     input: &'static str,
@@ -167,20 +208,21 @@ impl Server {
     fn of(spec: &InputSpec, source: &PostgresSource) -> Result<Server> {
         let input = spec.kind.name();
         let label = PathBuf::from(&spec.pattern);
-        let mut config: postgres::Config = source.url.parse().map_err(|e: postgres::Error| Error::Input {
-            file: spec.pattern.clone(),
-            column: None,
-            row: None,
-            message: format!("inputs.postgres.{input}.url cannot be read: {}", plain(&e)),
-            hint: Some(
-                "write it postgresql://user@host[:port]/database[?sslmode=require]; \
+        let mut config: tokio_postgres::Config =
+            source.url.parse().map_err(|e: tokio_postgres::Error| Error::Input {
+                file: spec.pattern.clone(),
+                column: None,
+                row: None,
+                message: format!("inputs.postgres.{input}.url cannot be read: {}", plain(&e)),
+                hint: Some(
+                    "write it postgresql://user@host[:port]/database[?sslmode=require]; \
                  see docs/configuration.md"
-                    .to_owned(),
-            ),
-        })?;
+                        .to_owned(),
+                ),
+            })?;
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         if config.get_hosts().is_empty() {
-            config.host(&env("PGHOST").unwrap_or_else(|| "localhost".to_owned()));
+            config.host(env("PGHOST").unwrap_or_else(|| "localhost".to_owned()));
         }
         if config.get_ports().is_empty()
             && let Some(port) = env("PGPORT").and_then(|p| p.parse().ok())
@@ -221,16 +263,27 @@ impl Server {
         Ok(Server { config, label, input, host, pgpass_note, root_cert })
     }
 
-    fn connect(&self) -> Result<Client> {
+    /// A runtime of one thread, the client, and its connection: a task of
+    /// that runtime, which runs while the client waits on it.
+    fn connect(&self) -> Result<(Runtime, Client, tokio::task::JoinHandle<()>)> {
         let tls = tls::connector(self.root_cert.as_deref()).map_err(|message| self.error(message, None))?;
-        self.config.connect(tls).map_err(|e| self.connect_failed(&e))
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| self.error(format!("cannot start the connection's runtime: {e}"), None))?;
+        let (client, connection) = rt.block_on(self.config.connect(tls)).map_err(|e| self.connect_failed(&e))?;
+        // Its errors reach the client's calls, which report them.
+        let connection = rt.spawn(async move {
+            let _ = connection.await;
+        });
+        Ok((rt, client, connection))
     }
 
     fn error(&self, message: String, hint: Option<String>) -> Error {
         Error::Input { file: self.label.display().to_string(), column: None, row: None, message, hint }
     }
 
-    fn connect_failed(&self, e: &postgres::Error) -> Error {
+    fn connect_failed(&self, e: &tokio_postgres::Error) -> Error {
         let input = self.input;
         let said = server_said(e);
         let (what, hint) = match e.as_db_error().map(|d| d.code().code()) {
@@ -274,7 +327,7 @@ impl Server {
 
     /// A failure of the query itself: a missing table or column, a
     /// syntax error.
-    fn query_failed(&self, e: &postgres::Error) -> Error {
+    fn query_failed(&self, e: &tokio_postgres::Error) -> Error {
         let input = self.input;
         let what = match e.as_db_error().map(|d| d.code().code()) {
             Some("42P01") => "the query names a table that does not exist",
@@ -304,7 +357,7 @@ impl Server {
         }
     }
 
-    fn failed(&self, what: &str, e: &postgres::Error) -> Error {
+    fn failed(&self, what: &str, e: &tokio_postgres::Error) -> Error {
         self.error(
             format!("{what} (server at {}): {}", self.host, server_said(e)),
             Some("run the same query in psql as the same user; see docs/configuration.md".to_owned()),
@@ -316,7 +369,7 @@ impl Server {
     fn stream_failed(&self, e: &std::io::Error) -> Error {
         let said = e
             .get_ref()
-            .and_then(|inner| inner.downcast_ref::<postgres::Error>())
+            .and_then(|inner| inner.downcast_ref::<tokio_postgres::Error>())
             .map_or_else(|| e.to_string(), server_said);
         self.error(
             format!("the query stopped while its rows were read (server at {}): {said}", self.host),
@@ -329,17 +382,17 @@ impl Server {
 }
 
 /// `host:port` of the first host, or its socket folder.
-fn host_label(config: &postgres::Config) -> String {
+fn host_label(config: &tokio_postgres::Config) -> String {
     let port = config.get_ports().first().copied().unwrap_or(5432);
     match config.get_hosts().first() {
-        Some(postgres::config::Host::Tcp(host)) => format!("{host}:{port}"),
-        Some(postgres::config::Host::Unix(dir)) => format!("{}:{port}", dir.display()),
+        Some(tokio_postgres::config::Host::Tcp(host)) => format!("{host}:{port}"),
+        Some(tokio_postgres::config::Host::Unix(dir)) => format!("{}:{port}", dir.display()),
         None => format!("localhost:{port}"),
     }
 }
 
 /// The server's own message, with its detail and hint when it gives them.
-fn server_said(e: &postgres::Error) -> String {
+fn server_said(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => {
             let mut said = db.message().to_owned();
@@ -355,7 +408,7 @@ fn server_said(e: &postgres::Error) -> String {
 }
 
 /// A client error in words: the library's own chain of causes.
-fn plain(e: &postgres::Error) -> String {
+fn plain(e: &tokio_postgres::Error) -> String {
     let mut said = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {

@@ -10,10 +10,10 @@ use std::path::PathBuf;
 
 /// The host and port a password line is matched against: a Unix socket
 /// connection matches `localhost`, as in libpq.
-pub fn target(config: &postgres::Config) -> (String, u16) {
+pub fn target(config: &tokio_postgres::Config) -> (String, u16) {
     let port = config.get_ports().first().copied().unwrap_or(5432);
     let host = match config.get_hosts().first() {
-        Some(postgres::config::Host::Tcp(host)) => host.clone(),
+        Some(tokio_postgres::config::Host::Tcp(host)) => host.clone(),
         _ => "localhost".to_owned(),
     };
     (host, port)
