@@ -255,6 +255,11 @@ fn a_rejected_catalog_row_is_a_warning_naming_its_orphaned_usage() {
         "{err}"
     );
     assert!(err.contains("warning: usage.csv: 3 of 4 rows are rejected"), "{err}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("alpha (unreadable or implausible number, 3\u{a0}usage rows set aside)"),
+        "the summary names the row"
+    );
     // Values outside their lists, and a negative cost.
     assert_eq!(
         rejects(&out, "projects.csv"),

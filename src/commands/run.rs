@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::RunArgs;
-use crate::config::{InputKind, PlannedN, Settings};
+use crate::config::{PlannedN, Settings};
 use crate::error::{Error, Result};
 use crate::ingest::Dataset;
 use crate::ingest::previous::Previous;
@@ -128,13 +128,19 @@ fn planned_n(settings: &Settings, ds: &Dataset) -> Vec<PlannedN> {
     trials.map(|group| settings.planned_n_for(&ds.catalog[group[0].project as usize].id)).collect()
 }
 
-/// The rejected catalog rows, read with each input's own `project_id` column.
-fn catalog_rejects(settings: &Settings, ds: &Dataset) -> Vec<crate::tables::CatalogReject> {
-    let column = |kind| settings.input(kind).map_or("project_id", |i| i.source_column("project_id"));
-    quality::catalog_rejects(&ds.rejects, column(InputKind::Projects), column(InputKind::Usage))
+/// The rejected catalog rows, as their warnings name them.
+fn catalog_rejects(ds: &Dataset) -> Vec<crate::tables::CatalogReject> {
+    let reject = |w: &Warning| match w {
+        Warning::RejectedProject { id, reason, unknown_usage, .. } => Some(crate::tables::CatalogReject {
+            project_id: id.clone(),
+            reason: reason.clone(),
+            unknown_usage_rows: *unknown_usage,
+        }),
+        _ => None,
+    };
+    ds.warnings.iter().filter_map(reject).collect()
 }
 
-/// Everything the report shows, from the protected tables.
 fn report_input<'a>(
     settings: &Settings,
     ds: &Dataset,
@@ -177,7 +183,7 @@ fn report_input<'a>(
         planned_n: trials.to_vec(),
         previous,
         labels: settings.labels.clone(),
-        catalog_rejects: catalog_rejects(settings, ds),
+        catalog_rejects: catalog_rejects(ds),
         rollout_warnings: ds
             .warnings
             .iter()

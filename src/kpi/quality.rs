@@ -10,7 +10,7 @@ use rustc_hash::FxHashSet;
 use crate::config::{InputKind, Settings};
 use crate::ingest::Dataset;
 use crate::registry::Kpi;
-use crate::tables::{ALL, CatalogReject, KpiRow, PORTFOLIO, RejectRow};
+use crate::tables::{ALL, KpiRow, PORTFOLIO, RejectRow};
 
 /// `(input, reason, rows)`, sorted by input then reason.
 pub fn reject_reasons(rejects: &[RejectRow]) -> Vec<(String, String, u64)> {
@@ -84,33 +84,6 @@ pub fn outages(kpis: &[KpiRow]) -> Vec<(String, i32)> {
     out
 }
 
-/// Each rejected `projects` row, with the usage rows rejected as
-/// `unknown_project` under its id. `projects_column` and `usage_column` are
-/// the source names of `project_id` in each input (`record` keeps them).
-pub fn catalog_rejects(rejects: &[RejectRow], projects_column: &str, usage_column: &str) -> Vec<CatalogReject> {
-    let id_of = |r: &RejectRow, column: &str| {
-        let record: serde_json::Value = serde_json::from_str(&r.record).ok()?;
-        record.get(column)?.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
-    };
-    let mut unknown: BTreeMap<String, u64> = BTreeMap::new();
-    for r in rejects.iter().filter(|r| r.input == "usage" && r.reason == "unknown_project") {
-        if let Some(id) = id_of(r, usage_column) {
-            *unknown.entry(id).or_default() += 1;
-        }
-    }
-    rejects
-        .iter()
-        .filter(|r| r.input == "projects")
-        .map(|r| {
-            let project_id = id_of(r, projects_column);
-            // A duplicate id stays in the catalog: its usage rows were accepted.
-            let lost = r.reason != "duplicate_key";
-            let unknown_usage_rows = project_id.as_ref().filter(|_| lost).and_then(|id| unknown.get(id)).copied();
-            CatalogReject { project_id, reason: r.reason.clone(), unknown_usage_rows: unknown_usage_rows.unwrap_or(0) }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,35 +100,6 @@ mod tests {
             ci_high: None,
             suppressed: false,
         }
-    }
-
-    fn reject(input: &str, reason: &str, record: &str) -> RejectRow {
-        RejectRow {
-            input: input.into(),
-            file: "f".into(),
-            row: 1,
-            reason: reason.into(),
-            column: "c".into(),
-            message: "m".into(),
-            record: record.into(),
-        }
-    }
-
-    #[test]
-    fn a_rejected_catalog_row_counts_the_usage_rows_it_orphaned() {
-        let rejects = [
-            reject("projects", "bad_date", r#"{"id": "old", "name": "Old"}"#),
-            reject("projects", "duplicate_key", r#"{"id": "dup"}"#),
-            reject("projects", "empty_field", r#"{"id": ""}"#),
-            reject("usage", "unknown_project", r#"{"project_id": "old", "user_id": "1"}"#),
-            reject("usage", "unknown_project", r#"{"project_id": "old", "user_id": "2"}"#),
-            reject("usage", "unknown_project", r#"{"project_id": "dup", "user_id": "3"}"#),
-            reject("usage", "bad_id", r#"{"project_id": "old", "user_id": "x"}"#),
-        ];
-        let found = catalog_rejects(&rejects, "id", "project_id");
-        let summary: Vec<(Option<&str>, u64)> =
-            found.iter().map(|c| (c.project_id.as_deref(), c.unknown_usage_rows)).collect();
-        assert_eq!(summary, vec![(Some("old"), 2), (Some("dup"), 0), (None, 0)]);
     }
 
     #[test]
