@@ -9,8 +9,8 @@
 # switch to turn them off, so their cost is read from the second run's
 # manifest `timings` (wall seconds per stage): `revisions` (reading the
 # earlier run and comparing), `workbook` (tables.xlsx, written beside the
-# report, the public pages and the tables: only its time beyond theirs
-# counts), `public` and `write_public` (the public pages). The share is
+# report, the public pages and the other files: only its time beyond
+# theirs counts), `public` and `write_public` (the public pages). The share is
 # their sum over the rest of the run's stages. The CPU time of the two runs shows what the comparison
 # adds on top of a run that has none.
 #
@@ -60,7 +60,7 @@ t = lambda s: timings.get(s, 0.0)
 # The workbook is written on a thread of its own while the report, the
 # public pages and the tables are: only what it takes beyond them lengthens
 # the run.
-beside = t("report") + t("public") + t("write")
+beside = t("report") + t("public") + t("write") + t("write_report") + t("write_public")
 workbook_extra = max(0.0, t("workbook") - beside)
 publishing = t("revisions") + t("public") + t("write_public") + workbook_extra
 rest = sum(v for k, v in timings.items() if k not in ("revisions", "workbook", "public", "write_public"))

@@ -48,7 +48,7 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         Some(folder) => folder,
         None => OutputFolder::create(&out, Marker::Report)?,
     };
-    let (rendered, public, mut written, workbook) = std::thread::scope(|scope| -> Result<_> {
+    let written = std::thread::scope(|scope| -> Result<Vec<Written>> {
         // The workbook is the longest writer and needs nothing of the
         // report: it is written on the other core meanwhile.
         let workbook = scope.spawn(|| {
@@ -57,14 +57,19 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
         });
         let rendered = stages.run("report", "drawing the charts and the report", || report::render(&input));
         let public = stages.run("public", "rendering the public pages", || report::public::render(&input));
-        let written = stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed));
+        let mut written =
+            stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed))?;
+        let report = stages.run("write_report", "writing the report", || output::write_report(&folder, &rendered))?;
+        let public =
+            stages.run("write_public", "writing the public pages", || output::write_public(&folder, &public))?;
         let (workbook, secs) = workbook.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         stages.record("workbook", secs);
-        Ok((rendered, public, written?, workbook?))
+        // The manifest lists them in this order, whichever ends first.
+        written.push(workbook?);
+        written.extend(report);
+        written.push(public);
+        Ok(written)
     })?;
-    written.push(workbook);
-    written.extend(output::write_report(&folder, &rendered)?);
-    written.push(stages.run("write_public", "writing the public pages", || output::write_public(&folder, &public))?);
     let manifest = Manifest {
         settings: &settings,
         month: ds.month,
