@@ -45,8 +45,7 @@ impl EventStudy {
         let hi = drawn.iter().map(|d| d.1).fold(0.0, f64::max);
         let (first, last) = (self.points.first()?.e, self.points.last()?.e);
         let pad = ((hi - lo) * 0.08).max(1e-6);
-        let rows = frame::legend_rows(&self.legend(), f64::from(self.width)) as f64;
-        let top = self.legend_y() + rows * (frame::LINE + 4.0) + 10.0;
+        let top = frame::legend_bottom(self.subtitle.as_deref(), &self.legend(), f64::from(self.width)) + 10.0;
         let rect = Rect { x0: LEFT, y0: top, x1: f64::from(self.width) - RIGHT, y1: f64::from(HEIGHT) - BOTTOM };
         Some(Frame { rect, x: (f64::from(first) - 0.6, f64::from(last) + 0.6), y: (lo - pad, hi + pad) })
     }
@@ -56,10 +55,6 @@ impl EventStudy {
             (Mark::Dot(palette::MUTED, true), self.placebo_legend.clone()),
             (Mark::Dot(palette::BLUE, true), self.effect_legend.clone()),
         ]
-    }
-
-    fn legend_y(&self) -> f64 {
-        frame::header_height(self.subtitle.as_deref(), f64::from(self.width)) + 4.0
     }
 
     fn value_label(&self, v: f64) -> String {
@@ -78,7 +73,13 @@ impl Figure for EventStudy {
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         let width = f64::from(self.width);
         frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
-        frame::legend(area, st, (16.0, self.legend_y()), width - 16.0, &self.legend())?;
+        frame::legend(
+            area,
+            st,
+            (16.0, frame::legend_top(self.subtitle.as_deref(), f64::from(self.width))),
+            width - 16.0,
+            &self.legend(),
+        )?;
         let Some(fr) = self.frame() else { return Ok(()) };
         let ticks = frame::ticks_between(fr.y.0, fr.y.1, 5);
         frame::y_grid(area, st, &fr, &ticks, |v| self.value_label(v))?;

@@ -67,14 +67,9 @@ impl Forest {
         ]
     }
 
-    fn legend_y(&self) -> f64 {
-        frame::header_height(self.subtitle.as_deref(), f64::from(self.width)) + 4.0
-    }
-
     /// The top of the plot, under the title and the legend.
     fn top(&self) -> f64 {
-        let rows = frame::legend_rows(&self.legend_items(), f64::from(self.width)) as f64;
-        self.legend_y() + rows * (frame::LINE + 4.0) + 6.0
+        frame::legend_bottom(self.subtitle.as_deref(), &self.legend_items(), f64::from(self.width)) + 6.0
     }
 
     /// A row's label, wrapped (never cut) to the label column.
@@ -160,7 +155,13 @@ impl Figure for Forest {
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         let width = f64::from(self.width);
         frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
-        frame::legend(area, st, (16.0, self.legend_y()), width - 16.0, &self.legend_items())?;
+        frame::legend(
+            area,
+            st,
+            (16.0, frame::legend_top(self.subtitle.as_deref(), f64::from(self.width))),
+            width - 16.0,
+            &self.legend_items(),
+        )?;
         let (rows, headings) = self.layout();
         let bottom = f64::from(self.size().1) - AXIS;
         let fr = self.frame(bottom);

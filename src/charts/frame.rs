@@ -161,6 +161,16 @@ pub fn header_height(subtitle: Option<&str>, width: f64) -> f64 {
     HEADER + LINE * (subtitle_lines(subtitle, width).len().max(1) - 1) as f64
 }
 
+/// The centre line of a legend's first row, under the title.
+pub fn legend_top(subtitle: Option<&str>, width: f64) -> f64 {
+    header_height(subtitle, width) + 4.0
+}
+
+/// Under the title and a legend of `items`: where a plot may start.
+pub fn legend_bottom(subtitle: Option<&str>, items: &[(Mark, String)], width: f64) -> f64 {
+    legend_top(subtitle, width) + legend_rows(items, width) as f64 * (LINE + 4.0)
+}
+
 /// The chart title, top left, and an optional grey subtitle under it,
 /// wrapped to the chart's `width`.
 pub fn title<DB: DrawingBackend>(

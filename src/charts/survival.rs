@@ -66,10 +66,6 @@ impl Survival {
         legend
     }
 
-    fn legend_y(&self) -> f64 {
-        frame::header_height(self.subtitle.as_deref(), f64::from(self.width)) + 4.0
-    }
-
     fn axis_lines(&self) -> Vec<String> {
         frame::wrap(&self.x_label, frame::SMALL_SIZE, f64::from(self.width) - 90.0)
     }
@@ -78,8 +74,7 @@ impl Survival {
         let (w, h) = (f64::from(self.width), f64::from(self.height));
         let max_day = self.arms.iter().flat_map(|a| a.steps.last()).map(|s| s.day).max().unwrap_or(1);
         let (right, _) = frame::ticks_from_zero(f64::from(max_day.max(1)), 4, true);
-        let rows = frame::legend_rows(&self.legend_items(), w) as f64;
-        let y0 = self.legend_y() + rows * (frame::LINE + 4.0) + 6.0;
+        let y0 = frame::legend_bottom(self.subtitle.as_deref(), &self.legend_items(), w) + 6.0;
         let below = 30.0 + frame::LINE * self.axis_lines().len() as f64;
         Frame { rect: Rect { x0: 62.0, y0, x1: w - 20.0, y1: h - below }, x: (0.0, right), y: (0.0, 1.0) }
     }
@@ -102,7 +97,13 @@ impl Figure for Survival {
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         let width = f64::from(self.width);
         frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
-        frame::legend(area, st, (16.0, self.legend_y()), width - 16.0, &self.legend_items())?;
+        frame::legend(
+            area,
+            st,
+            (16.0, frame::legend_top(self.subtitle.as_deref(), f64::from(self.width))),
+            width - 16.0,
+            &self.legend_items(),
+        )?;
         let fr = self.frame();
         let y_ticks = [0.0, 0.25, 0.5, 0.75, 1.0];
         frame::y_grid(area, st, &fr, &y_ticks, |v| format::percent_with(self.lang, v, 0))?;

@@ -62,14 +62,9 @@ impl Trend {
     }
 
     /// The centre line of the legend's first row.
-    fn legend_y(&self) -> f64 {
-        frame::header_height(self.subtitle.as_deref(), f64::from(self.width)) + 4.0
-    }
-
     fn frame(&self) -> Frame {
         let (w, h) = (f64::from(self.width), f64::from(self.height));
-        let rows = frame::legend_rows(&self.legend_items(), w) as f64;
-        let y0 = self.legend_y() + rows * (frame::LINE + 4.0) + 8.0;
+        let y0 = frame::legend_bottom(self.subtitle.as_deref(), &self.legend_items(), w) + 8.0;
         let bottom = h - 50.0 - frame::LINE * self.note_lines().len() as f64;
         let (top, _) = frame::ticks_from_zero(self.y_max(), 4, !self.rate);
         let top = if self.rate { top.min(1.0) } else { top };
@@ -133,7 +128,13 @@ impl Figure for Trend {
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         let width = f64::from(self.width);
         frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
-        frame::legend(area, st, (16.0, self.legend_y()), width - 16.0, &self.legend_items())?;
+        frame::legend(
+            area,
+            st,
+            (16.0, frame::legend_top(self.subtitle.as_deref(), f64::from(self.width))),
+            width - 16.0,
+            &self.legend_items(),
+        )?;
         let fr = self.frame();
         let (_, ticks) = frame::ticks_from_zero(fr.y.1, 4, !self.rate);
         let step = ticks.get(1).copied().unwrap_or(1.0);

@@ -280,7 +280,7 @@ impl Server {
     }
 
     fn error(&self, message: String, hint: Option<String>) -> Error {
-        Error::Input { file: self.label.display().to_string(), column: None, row: None, message, hint }
+        read::input_error(&self.label, message, hint)
     }
 
     fn connect_failed(&self, e: &tokio_postgres::Error) -> Error {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use super::read;
 use crate::error::{Error, Result};
 use crate::tables::{ColumnDef, Kind, Table, Tables, Values, Visitor};
 
@@ -26,12 +27,12 @@ impl Previous {
     /// The run in `dir`, or `None` when `dir` holds no jauge manifest.
     pub fn open(dir: &Path) -> Result<Option<Previous>> {
         let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else { return Ok(None) };
-        let manifest: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Input {
-            file: dir.join("manifest.json").display().to_string(),
-            column: None,
-            row: None,
-            message: format!("the earlier run's manifest is not valid JSON ({e})"),
-            hint: Some("pass --previous with another run's folder, or remove this one".into()),
+        let manifest: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            read::input_error(
+                &dir.join("manifest.json"),
+                format!("the earlier run's manifest is not valid JSON ({e})"),
+                Some("pass --previous with another run's folder, or remove this one".into()),
+            )
         })?;
         if manifest.get("engine").and_then(|e| e.as_str()) != Some("jauge") {
             return Ok(None);
@@ -75,12 +76,12 @@ impl Visitor for Reader<'_> {
 
 fn read(path: &Path) -> Result<DataFrame> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    ParquetReader::new(file).finish().map_err(|_| Error::Input {
-        file: path.display().to_string(),
-        column: None,
-        row: None,
-        message: "the earlier run's table cannot be read as parquet".into(),
-        hint: Some("pass --previous with another run's folder; jauge compares with its own outputs only".into()),
+    ParquetReader::new(file).finish().map_err(|_| {
+        read::input_error(
+            path,
+            "the earlier run's table cannot be read as parquet".into(),
+            Some("pass --previous with another run's folder; jauge compares with its own outputs only".into()),
+        )
     })
 }
 

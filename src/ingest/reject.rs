@@ -4,7 +4,9 @@
 //! Not responsible for deciding that a row is bad: `validate` does.
 
 use super::read::Chunk;
+use super::{cells, validate};
 use crate::tables::{Reconciliation, RejectRow};
+use crate::tz;
 
 /// Why a row was rejected; `code()` is what `rejects.parquet` holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,20 +78,18 @@ impl Reason {
             Reason::NonexistentLocalTime => {
                 format!("{column} \"{raw}\" does not exist in the source time zone (skipped hour of a DST change)")
             }
-            Reason::BadDate => {
-                format!("{column} \"{raw}\" is not a date between 1990-01-01 and 2099-12-31 (expected YYYY-MM-DD)")
-            }
+            Reason::BadDate => format!(
+                "{column} \"{raw}\" is not a date between {} and {} (expected YYYY-MM-DD)",
+                tz::format_day(cells::FIRST_DAY),
+                tz::format_day(cells::LAST_DAY)
+            ),
             Reason::BadNumber => {
-                format!("{column} \"{raw}\" is not a number of magnitude at most 1e15")
+                format!("{column} \"{raw}\" is not a number of magnitude at most {:e}", cells::MAX_NUMBER)
             }
             Reason::BadValue => match column {
-                "origin" => {
-                    format!("{column} \"{raw}\" is not one of intrapreneur, business_request, ministerial_order")
-                }
-                "audience" => format!("{column} \"{raw}\" is not one of job_seekers, employers, advisers"),
-                "phase" => format!(
-                    "{column} \"{raw}\" is not one of investigation, construction, acceleration, consolidation, transfer, stopped"
-                ),
+                "origin" => format!("{column} \"{raw}\" is not one of {}", validate::ORIGINS.join(", ")),
+                "audience" => format!("{column} \"{raw}\" is not one of {}", validate::AUDIENCES.join(", ")),
+                "phase" => format!("{column} \"{raw}\" is not one of {}", validate::PHASES.join(", ")),
                 "annual_cost_eur" => format!("{column} \"{raw}\" is negative; a cost is 0 or more"),
                 _ => format!("{column} holds a nested value where a text is expected"),
             },

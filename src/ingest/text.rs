@@ -276,15 +276,13 @@ pub fn decode(
 ) -> Result<String> {
     let bad_at = |offset: usize, bytes: &[u8]| {
         let line = first_line + memchr::memchr_iter(b'\n', &bytes[..offset]).count() as u64;
-        Error::Input {
-            file: path.display().to_string(),
-            column: None,
-            row: None,
-            message: format!("line {line} is not valid {} text", encoding.name()),
-            hint: Some(format!(
+        input_error(
+            path,
+            format!("line {line} is not valid {} text", encoding.name()),
+            Some(format!(
                 "save the file as UTF-8, or name its encoding in the config: [inputs.encoding] {input} = \"windows-1252\" (see docs/configuration.md)"
             )),
-        }
+        )
     };
     let mut text = if encoding == encoding_rs::UTF_8 {
         String::from_utf8(bytes).map_err(|e| {

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::cells;
 use super::pieces::{self, Piece, by_view};
+use super::read;
 use super::store;
 use super::validate::{FileRead, project_code};
 use super::{EventRow, Staging};
@@ -95,14 +96,9 @@ fn partition(rows: Vec<Checked>, users: &[u32], events: &[u32], mut seq: u64) ->
 
 /// The reading order of an event is kept in 32 bits of its packed row.
 fn too_many_events(path: &std::path::Path) -> Error {
-    Error::Input {
-        file: path.display().to_string(),
-        column: None,
-        row: None,
-        message: format!(
-            "with this file the usage inputs pass {} events, the most one run can read",
-            store::MAX_EVENTS
-        ),
-        hint: Some("run jauge on fewer usage files at a time, for example one run per year of exports".to_owned()),
-    }
+    read::input_error(
+        path,
+        format!("with this file the usage inputs pass {} events, the most one run can read", store::MAX_EVENTS),
+        Some("run jauge on fewer usage files at a time, for example one run per year of exports".to_owned()),
+    )
 }

@@ -107,9 +107,10 @@ fn duplicate_key(column: &str, raw: &str) -> Failure {
     Failure { reason: Reason::DuplicateKey, column: column.to_owned(), raw: raw.to_owned() }
 }
 
-const ORIGINS: [&str; 3] = ["intrapreneur", "business_request", "ministerial_order"];
-const AUDIENCES: [&str; 3] = ["job_seekers", "employers", "advisers"];
-const PHASES: [&str; 6] = ["investigation", "construction", "acceleration", "consolidation", "transfer", "stopped"];
+/// The values a catalog column may take (SPEC section 3).
+pub const ORIGINS: [&str; 3] = ["intrapreneur", "business_request", "ministerial_order"];
+pub const AUDIENCES: [&str; 3] = ["job_seekers", "employers", "advisers"];
+pub const PHASES: [&str; 6] = ["investigation", "construction", "acceleration", "consolidation", "transfer", "stopped"];
 
 /// An optional text that must be one of `allowed` (`bad_value`).
 fn listed(value: read::Value<'_>, column: &str, allowed: &[&str]) -> std::result::Result<Option<String>, Failure> {
