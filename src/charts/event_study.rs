@@ -72,14 +72,7 @@ impl Figure for EventStudy {
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         let width = f64::from(self.width);
-        frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
-        frame::legend(
-            area,
-            st,
-            (16.0, frame::legend_top(self.subtitle.as_deref(), f64::from(self.width))),
-            width - 16.0,
-            &self.legend(),
-        )?;
+        frame::title_and_legend(area, st, (&self.title, self.subtitle.as_deref()), &self.legend(), width)?;
         let Some(fr) = self.frame() else { return Ok(()) };
         let ticks = frame::ticks_between(fr.y.0, fr.y.1, 5);
         frame::y_grid(area, st, &fr, &ticks, |v| self.value_label(v))?;

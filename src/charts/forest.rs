@@ -154,14 +154,7 @@ impl Figure for Forest {
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         let width = f64::from(self.width);
-        frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
-        frame::legend(
-            area,
-            st,
-            (16.0, frame::legend_top(self.subtitle.as_deref(), f64::from(self.width))),
-            width - 16.0,
-            &self.legend_items(),
-        )?;
+        frame::title_and_legend(area, st, (&self.title, self.subtitle.as_deref()), &self.legend_items(), width)?;
         let (rows, headings) = self.layout();
         let bottom = f64::from(self.size().1) - AXIS;
         let fr = self.frame(bottom);

@@ -346,6 +346,18 @@ pub fn legend_rows(items: &[(Mark, String)], width: f64) -> usize {
     legend_places(items, 16.0, width - 16.0).last().map_or(0, |p| p.1 + 1)
 }
 
+/// The title, its subtitle and, under them, the legend of `items`.
+pub fn title_and_legend<DB: DrawingBackend>(
+    area: &Area<DB>,
+    st: &Style,
+    (title, subtitle): (&str, Option<&str>),
+    items: &[(Mark, String)],
+    width: f64,
+) -> DrawResult<DB> {
+    self::title(area, st, title, subtitle, width)?;
+    legend(area, st, (16.0, legend_top(subtitle, width)), width - 16.0, items)
+}
+
 /// A legend laid out left to right from `at` (the centre line of the first
 /// row), wrapped before `right`.
 pub fn legend<DB: DrawingBackend>(

@@ -96,14 +96,7 @@ impl Figure for Survival {
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         let width = f64::from(self.width);
-        frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
-        frame::legend(
-            area,
-            st,
-            (16.0, frame::legend_top(self.subtitle.as_deref(), f64::from(self.width))),
-            width - 16.0,
-            &self.legend_items(),
-        )?;
+        frame::title_and_legend(area, st, (&self.title, self.subtitle.as_deref()), &self.legend_items(), width)?;
         let fr = self.frame();
         let y_ticks = [0.0, 0.25, 0.5, 0.75, 1.0];
         frame::y_grid(area, st, &fr, &y_ticks, |v| format::percent_with(self.lang, v, 0))?;

@@ -127,14 +127,7 @@ impl Figure for Trend {
 
     fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, st: &Style) -> DrawResult<DB> {
         let width = f64::from(self.width);
-        frame::title(area, st, &self.title, self.subtitle.as_deref(), width)?;
-        frame::legend(
-            area,
-            st,
-            (16.0, frame::legend_top(self.subtitle.as_deref(), f64::from(self.width))),
-            width - 16.0,
-            &self.legend_items(),
-        )?;
+        frame::title_and_legend(area, st, (&self.title, self.subtitle.as_deref()), &self.legend_items(), width)?;
         let fr = self.frame();
         let (_, ticks) = frame::ticks_from_zero(fr.y.1, 4, !self.rate);
         let step = ticks.get(1).copied().unwrap_or(1.0);
