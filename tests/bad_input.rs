@@ -349,3 +349,31 @@ fn a_segment_of_more_than_1000_values_is_an_input_error() {
     );
     assert!(err.contains("hint: a segment groups users"), "{err}");
 }
+
+/// "Loud, not silent" (SPEC section 1): a configured segment whose column
+/// no users row fills is a warning, not a silent `(missing)` everywhere.
+#[test]
+fn a_segment_no_users_row_fills_is_a_warning() {
+    let dir = scratch("bad-empty-segment");
+    copy_dir(&root().join("datasets/fixtures/tiny"), &dir);
+    let users = std::fs::read_to_string(dir.join("users.csv")).unwrap();
+    let users: String = users
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { format!("{l},agency\n") } else { format!("{l},\n") })
+        .collect();
+    std::fs::write(dir.join("users.csv"), users).unwrap();
+    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
+    std::fs::write(
+        dir.join("jauge.toml"),
+        config.replace("segments = [\"region\"]", "segments = [\"region\", \"agency\"]"),
+    )
+    .unwrap();
+    let (o, _) = run_in(&dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: segment \"agency\" is configured, but no accepted users row gives it a value"),
+        "{err}"
+    );
+}

@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use polars::prelude::*;
 
 const ROLLOUTS: &str = "project_id,unit,started_on\n\
 alpha,Normandie,2026-10-01\n\
@@ -60,8 +61,29 @@ fn the_rollouts_input_is_validated_and_accounted_for() {
     }
     let rollout = read_parquet(&dir.join("out/rollout.parquet"));
     let names: Vec<&str> = rollout.get_column_names().iter().map(|n| n.as_str()).collect();
-    assert_eq!(&names[..4], ["project_id", "outcome", "metric", "aggregation"]);
+    // SPEC section 5, in its order.
+    let spec = "project_id, outcome, metric, aggregation, group, period, event_time, units_treated, units_control, \
+                population_treated, population_control, att, se, ci_low, ci_high, p_value, pretrend_p, suppressed";
+    assert_eq!(names, spec.split(", ").collect::<Vec<_>>());
     assert!(rollout.height() > 0, "Normandie opened in October, Bretagne never: one group, one comparison unit");
+    // Sorted by project_id, outcome, metric, aggregation, group, period,
+    // event_time, nulls first in every column.
+    let text = |c: &str| -> Vec<Option<String>> {
+        let column = rollout.column(c).unwrap().str().unwrap().clone();
+        (0..column.len()).map(|i| column.get(i).map(str::to_owned)).collect()
+    };
+    let int = |c: &str| -> Vec<Option<i32>> {
+        let column = rollout.column(c).unwrap().cast(&DataType::Int32).unwrap();
+        let column = column.i32().unwrap().clone();
+        (0..column.len()).map(|i| column.get(i)).collect()
+    };
+    let (project, outcome, metric, aggregation) =
+        (text("project_id"), text("outcome"), text("metric"), text("aggregation"));
+    let (group, period, event_time) = (int("group"), int("period"), int("event_time"));
+    let keys: Vec<_> = (0..rollout.height())
+        .map(|i| (&project[i], &outcome[i], &metric[i], &aggregation[i], group[i], period[i], event_time[i]))
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "rows in SPEC order, each key once");
 }
 
 /// Without `since`, the periods start with the first month of the events,

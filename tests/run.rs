@@ -305,3 +305,22 @@ fn a_month_after_the_data_writes_nothing() {
     assert!(stderr(&o).contains("hint: the latest accepted usage timestamp is on 2026-11-02"), "{}", stderr(&o));
     assert_eq!(siblings(&out), [".out.jauge-lock"], "no report of zeros, no temporary folder");
 }
+
+/// SPEC section 5: the manifest names the methods used, with `z` and each
+/// trial's `planned_n` (5000 when the config does not declare it).
+#[test]
+fn the_manifest_names_the_methods_z_and_planned_n() {
+    let out = run_tiny("run-methods");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let methods = &manifest["methods"];
+    // Φ⁻¹(0.975), SPEC section 4.
+    assert_eq!(methods["z"].as_f64(), Some(1.959963984540054));
+    for key in ["rate_interval", "difference_interval", "mean_interval", "survival", "always_valid_interval"] {
+        assert!(methods[key].as_str().is_some_and(|m| !m.is_empty()), "{key}: {methods}");
+    }
+    let trials = methods["planned_n"].as_array().expect("one entry per trial");
+    assert_eq!(trials.len(), 1, "{trials:?}");
+    assert_eq!(trials[0]["project_id"], "alpha");
+    assert_eq!((trials[0]["planned_n"].as_u64(), trials[0]["declared"].as_bool()), (Some(5000), Some(false)));
+}

@@ -236,6 +236,22 @@ mod tests {
     use crate::ingest::OutcomeRow;
     use crate::tz::day_of;
 
+    /// Three months from `since`, against never-treated units, of an
+    /// outcome no row carries.
+    fn question<'a>(since: i32, started_on: &'a [Option<i32>], min_cell: u64) -> Question<'a> {
+        Question {
+            project_id: "p",
+            outcome: "employment",
+            code: None,
+            has_values: false,
+            control: Control::Never,
+            since,
+            periods: 3,
+            started_on,
+            min_cell,
+        }
+    }
+
     /// Two units of two people over three months (Jan–Mar 2026); unit 1
     /// opens in February. Employment rows by hand: unit 0 has one person
     /// employed in each month (rates 0.5, 0.5, 0.5); unit 1 has nobody in
@@ -261,17 +277,7 @@ mod tests {
         let of_user = [Some(0), Some(0), Some(1), Some(1), None];
         let units = Units { of_user: &of_user, names: &names };
         let started_on = [None, Some(feb + 14)];
-        let q = Question {
-            project_id: "p",
-            outcome: "employment",
-            code: Some(0),
-            has_values: true,
-            control: Control::Never,
-            since: jan,
-            periods: 3,
-            started_on: &started_on,
-            min_cell: 0,
-        };
+        let q = Question { code: Some(0), has_values: true, ..question(jan, &started_on, 0) };
         let rows = rows(&q, &units, &index);
         let cell = |metric: &str, period: i32| {
             rows.iter()
@@ -299,17 +305,7 @@ mod tests {
         let of_user = [Some(0), Some(0), Some(1), Some(1), None];
         let units = Units { of_user: &of_user, names: &names };
         let started_on = [None, Some(feb), None];
-        let q = Question {
-            project_id: "p",
-            outcome: "employment",
-            code: None,
-            has_values: false,
-            control: Control::Never,
-            since: jan,
-            periods: 3,
-            started_on: &started_on,
-            min_cell: 0,
-        };
+        let q = question(jan, &started_on, 0);
         let index = OutcomeIndex::of_rows(&[], 5);
         let rows = rows(&q, &units, &index);
         let first = rows.iter().find(|r| r.aggregation == "att_gt").unwrap();
@@ -323,17 +319,7 @@ mod tests {
         let of_user = [Some(0), Some(0), Some(1), Some(1)];
         let units = Units { of_user: &of_user, names: &names };
         let started_on = [None, Some(tz::add_months(jan, 1))];
-        let q = Question {
-            project_id: "p",
-            outcome: "employment",
-            code: None,
-            has_values: false,
-            control: Control::Never,
-            since: jan,
-            periods: 3,
-            started_on: &started_on,
-            min_cell: 3,
-        };
+        let q = question(jan, &started_on, 3);
         assert!(groups(&q, &units).iter().all(|u| u.group.is_none_or(|g| g == 0)));
         let named = left_out(&q, &units);
         let expected = Warning::SmallGroup {
@@ -356,17 +342,7 @@ mod tests {
         let of_user = [Some(0), Some(1), Some(2), Some(3)];
         let units = Units { of_user: &of_user, names: &names };
         let started_on = [Some(jan + 20), Some(jan - 400), None, Some(tz::add_months(jan, 2))];
-        let q = Question {
-            project_id: "p",
-            outcome: "",
-            code: None,
-            has_values: false,
-            control: Control::Never,
-            since: jan,
-            periods: 3,
-            started_on: &started_on,
-            min_cell: 0,
-        };
+        let q = question(jan, &started_on, 0);
         let placed: Vec<_> = groups(&q, &units).iter().map(|u| u.group).collect();
         assert_eq!(placed, vec![Some(0), Some(0), None, Some(2)]);
         let expected =

@@ -238,6 +238,17 @@ mod tests {
         }
     }
 
+    /// `[labels.events]` names a funnel's steps: "Sign-up", not `signup`.
+    #[test]
+    fn the_funnel_names_its_steps_with_the_event_labels() {
+        let out = rendered(Lang::En);
+        let funnels: Vec<&Chart> = out.charts.iter().filter(|c| c.name.ends_with("_funnel")).collect();
+        assert!(!funnels.is_empty(), "the fixture draws a funnel");
+        for chart in funnels {
+            assert!(chart.svg.contains("2. Sign-up") && !chart.svg.contains("signup"), "{}", chart.name);
+        }
+    }
+
     /// SPEC 6: a hidden median or interval is not a count: "masked", never
     /// `< k`; a suppressed impact row keeps the arm sizes it may show.
     #[test]
