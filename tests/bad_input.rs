@@ -377,3 +377,23 @@ fn a_segment_no_users_row_fills_is_a_warning() {
         "{err}"
     );
 }
+
+/// A catalog row with a field too many is a `bad_record`, yet its
+/// `project_id` reads: the warning names the product and the usage rows
+/// it orphaned, as for any other rejected catalog row.
+#[test]
+fn a_catalog_row_that_is_not_a_whole_record_still_names_its_product() {
+    let dir = scratch("bad-catalog-record");
+    copy_dir(&root().join("datasets/fixtures/bad/catalog"), &dir);
+    let projects = std::fs::read_to_string(dir.join("projects.csv")).unwrap();
+    let projects = projects.replace("alpha,Alpha,,,,,\"120000,5\"", "alpha,Alpha,,,,,1000,extra");
+    std::fs::write(dir.join("projects.csv"), projects).unwrap();
+    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
+    std::fs::write(dir.join("jauge.toml"), config.replace("[[project]]\nid = \"alpha\"\n", "")).unwrap();
+    let (o, out) = run_in(&dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("the catalog row of product \"alpha\" is rejected (bad_record), so 3 usage rows"), "{err}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("alpha ("), "the summary names the row's product");
+}

@@ -37,6 +37,9 @@ fn the_rollouts_input_is_validated_and_accounted_for() {
     assert!(o.status.success(), "{}", stderr(&o));
     let warnings = stderr(&o);
     assert!(warnings.contains("unit \"Corse\" of product \"alpha\" is in no users row"), "{warnings}");
+    // The fixture's first events are of September: an August start reads
+    // its empty month as a change.
+    assert!(warnings.contains("rollout.since = \"2026-08\" is before the data's first month (2026-09)"), "{warnings}");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("out/manifest.json")).unwrap()).unwrap();
     let recorded = &manifest["methods"]["rollouts"];
@@ -95,7 +98,9 @@ fn a_default_since_is_recorded_and_what_it_leaves_out_is_named() {
     let dir = fixture("rollout-since");
     let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
     std::fs::write(dir.join("jauge.toml"), config.replace(", since = \"2026-08\"", "")).unwrap();
-    let rollouts = format!("{ROLLOUTS}alpha,Bretagne,2020-01-01\n").replace("alpha,Bretagne,2026-12-15\n", "");
+    // `(missing)` is the empty value's name, no unit of anyone.
+    let rollouts = format!("{ROLLOUTS}alpha,Bretagne,2020-01-01\nalpha,(missing),2026-10-01\n")
+        .replace("alpha,Bretagne,2026-12-15\n", "");
     std::fs::write(dir.join("rollouts.csv"), rollouts).unwrap();
     let o = jauge(&["run", "--config", "jauge.toml", "--out", "out"], &dir);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -106,6 +111,7 @@ fn a_default_since_is_recorded_and_what_it_leaves_out_is_named() {
     // (the one of 29 March, 02:30, falls in the spring-forward gap).
     assert_eq!(since, "2026-09");
     assert!(stderr(&o).contains("\"Bretagne\" opened in"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unit \"(missing)\" of product \"alpha\" is in no users row"), "{}", stderr(&o));
     let report = std::fs::read_to_string(dir.join("out/report.md")).unwrap();
     assert!(report.contains("“Bretagne”, opened in"), "the report names the unit it left out");
 }

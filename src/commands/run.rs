@@ -55,15 +55,22 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
             let start = std::time::Instant::now();
             (output::write_workbook(&folder, &tables, ds.as_of), start.elapsed().as_secs_f64())
         });
-        let rendered = stages.run("report", "drawing the charts and the report", || report::render(&input));
-        let public = stages.run("public", "rendering the public pages", || report::public::render(&input));
-        let mut written =
-            stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed))?;
-        let report = stages.run("write_report", "writing the report", || output::write_report(&folder, &rendered))?;
-        let public =
-            stages.run("write_public", "writing the public pages", || output::write_public(&folder, &public))?;
+        // The workbook is joined before any error of these is returned,
+        // so that the first error of the files is the one reported.
+        let beside = (|| -> Result<_> {
+            let rendered = stages.run("report", "drawing the charts and the report", || report::render(&input));
+            let public = stages.run("public", "rendering the public pages", || report::public::render(&input));
+            let written =
+                stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed))?;
+            let report =
+                stages.run("write_report", "writing the report", || output::write_report(&folder, &rendered))?;
+            let public =
+                stages.run("write_public", "writing the public pages", || output::write_public(&folder, &public))?;
+            Ok((written, report, public))
+        })();
         let (workbook, secs) = workbook.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         stages.record("workbook", secs);
+        let (mut written, report, public) = beside?;
         // The manifest lists them in this order, whichever ends first.
         written.push(workbook?);
         written.extend(report);
@@ -198,6 +205,7 @@ fn report_input<'a>(
                     Warning::UnknownUnit { .. }
                         | Warning::NoRollout { .. }
                         | Warning::OpenedBeforePanel { .. }
+                        | Warning::RolloutSince { .. }
                         | Warning::SmallGroup { .. }
                 )
             })

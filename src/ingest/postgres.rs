@@ -70,7 +70,7 @@ fn stream(
     plan: &ReadPlan<'_>,
     send: &mut dyn FnMut(Chunk) -> Result<()>,
 ) -> Result<QueryRead> {
-    let (rt, mut client, connection) = server.connect()?;
+    let (rt, mut client, mut connection) = server.connect()?;
     let tx = rt
         .block_on(client.build_transaction().read_only(true).isolation_level(IsolationLevel::RepeatableRead).start())
         .map_err(|e| server.failed("cannot open a read-only transaction", &e))?;
@@ -84,7 +84,14 @@ fn stream(
     let copy = copy_statement(query, statement.columns());
     let rows_sha256 = {
         let stream = rt.block_on(tx.copy_out(&copy)).map_err(|e| server.query_failed(&e))?;
-        let inner = Blocks { rt: &rt, stream: Box::pin(stream), block: Vec::new(), at: 0, done: false };
+        let inner = Blocks {
+            rt: &rt,
+            stream: Box::pin(stream),
+            connection: &mut connection,
+            block: Vec::new(),
+            at: 0,
+            done: false,
+        };
         let mut rows = Hashed { inner, hasher: sha2::Sha256::new() };
         read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, send)?;
         crate::format::hex(&rows.hasher.finalize())
@@ -102,10 +109,17 @@ fn stream(
 struct Blocks<'a> {
     rt: &'a Runtime,
     stream: std::pin::Pin<Box<CopyOutStream>>,
+    /// Awaited when the stream says the connection closed: its own error
+    /// (a reset, a TLS failure) says why.
+    connection: &'a mut Connection,
     block: Vec<u8>,
     at: usize,
     done: bool,
 }
+
+/// The connection's task: it ends when the client is dropped, or with the
+/// error that closed it.
+type Connection = tokio::task::JoinHandle<std::result::Result<(), tokio_postgres::Error>>;
 
 /// Bytes gathered before the reader gets them.
 const BLOCK: usize = 1 << 20;
@@ -115,11 +129,15 @@ impl Read for Blocks<'_> {
         if self.at == self.block.len() && !self.done {
             self.block.clear();
             self.at = 0;
-            let (block, stream) = (&mut self.block, &mut self.stream);
+            let (block, stream, connection) = (&mut self.block, &mut self.stream, &mut *self.connection);
             self.done = self.rt.block_on(async {
                 while block.len() < BLOCK {
                     match stream.next().await {
                         Some(Ok(bytes)) => block.extend_from_slice(&bytes),
+                        Some(Err(e)) if e.is_closed() => {
+                            let cause = connection.await.ok().and_then(Result::err);
+                            return Err(std::io::Error::other(cause.unwrap_or(e)));
+                        }
                         Some(Err(e)) => return Err(std::io::Error::other(e)),
                         None => return Ok(true),
                     }
@@ -265,17 +283,14 @@ impl Server {
 
     /// A runtime of one thread, the client, and its connection: a task of
     /// that runtime, which runs while the client waits on it.
-    fn connect(&self) -> Result<(Runtime, Client, tokio::task::JoinHandle<()>)> {
+    fn connect(&self) -> Result<(Runtime, Client, Connection)> {
         let tls = tls::connector(self.root_cert.as_deref()).map_err(|message| self.error(message, None))?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| self.error(format!("cannot start the connection's runtime: {e}"), None))?;
         let (client, connection) = rt.block_on(self.config.connect(tls)).map_err(|e| self.connect_failed(&e))?;
-        // Its errors reach the client's calls, which report them.
-        let connection = rt.spawn(async move {
-            let _ = connection.await;
-        });
+        let connection = rt.spawn(connection);
         Ok((rt, client, connection))
     }
 

@@ -4,6 +4,8 @@
 //!
 //! Not responsible for the order of the inputs or the cut-off: see `mod.rs`.
 
+use std::borrow::Cow;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::cells::{self, CellRules};
@@ -158,13 +160,24 @@ pub fn read_projects(
             });
             let failed = result.is_err();
             f.settle(chunk, i, result);
-            let readable_id = cells::required_id(id.get(i), "project_id").ok().filter(|_| chunk.failure(i).is_none());
-            if let (true, Some(id), Some(reject)) = (failed, readable_id, f.ledger.rejects.last()) {
-                rejected.push(RejectedProject { id: id.into_owned(), reject: reject.clone() });
+            if let (true, Some(reject)) = (failed, f.ledger.rejects.last()) {
+                // A row that is not a whole record has no cells, but its
+                // record still names its product, as the file wrote it.
+                let readable_id = cells::required_id(id.get(i), "project_id").ok().map(Cow::into_owned);
+                let column = f.spec.source_column("project_id");
+                if let Some(id) = readable_id.or_else(|| record_text(&reject.record, column)) {
+                    rejected.push(RejectedProject { id, reject: reject.clone() });
+                }
             }
         }
         Ok(())
     })
+}
+
+/// A field of a reject's record (its JSON), trimmed; none when empty.
+fn record_text(record: &str, column: &str) -> Option<String> {
+    let record: serde_json::Value = serde_json::from_str(record).ok()?;
+    Some(record.get(column)?.as_str()?.trim()).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 pub fn read_users(f: &mut FileRead<'_>, segments: &[String], t: &mut Staging) -> Result<()> {

@@ -60,6 +60,15 @@ pub enum Warning {
         units: Vec<String>,
         since: i32,
     },
+    /// A `rollout.since` (a month's 1st day) outside the data: before its
+    /// first month, whose months before hold no row and so read as a
+    /// change, or after the reporting month, which leaves no period.
+    RolloutSince {
+        project: String,
+        since: i32,
+        first_month: i32,
+        month: i32,
+    },
     /// The units of a roll-out's group (opened in the month of `group`)
     /// that hold fewer than `min_cell` people in all: left out.
     SmallGroup {
@@ -121,16 +130,34 @@ impl fmt::Display for Warning {
             Warning::OpenedBeforePanel { project, units, since } => write!(
                 f,
                 "[[project]] id = \"{project}\": {} opened in {} (the roll-out's first month) or before; \
-                 with no month before to compare, they are left out of its estimate (set `rollout.since` earlier to keep them)",
+                 with no month before to compare, they are left out of its estimate (to keep them, set \
+                 `rollout.since` earlier, to a month the usage and outcomes already cover)",
                 quoted(units),
                 crate::tz::format_month(*since)
             ),
             Warning::SmallGroup { project, units, group, min_cell } => write!(
                 f,
-                "[[project]] id = \"{project}\": {}, opened in {}, hold fewer than {min_cell} people in all; \
-                 they are left out of the roll-out's estimate so that no figure rests on fewer than min_cell people",
-                quoted(units),
-                crate::tz::format_month(*group)
+                "[[project]] id = \"{project}\": the units opened in {} ({}) hold fewer than {min_cell} people \
+                 in all, so the roll-out's estimate leaves them out (no figure may rest on fewer than min_cell \
+                 people); a coarser `rollout.by` column would keep them",
+                crate::tz::format_month(*group),
+                quoted(units)
+            ),
+            Warning::RolloutSince { project, since, first_month, month } if since < first_month => write!(
+                f,
+                "[[project]] id = \"{project}\": rollout.since = \"{}\" is before the data's first month ({}): \
+                 the months before it hold no row, which reads as a change; set it to \"{}\" or later",
+                crate::tz::format_month(*since),
+                crate::tz::format_month(*first_month),
+                crate::tz::format_month(*first_month)
+            ),
+            Warning::RolloutSince { project, since, month, .. } => write!(
+                f,
+                "[[project]] id = \"{project}\": rollout.since = \"{}\" is after the reporting month ({}): \
+                 the roll-out has no month to estimate; set it to \"{}\" or earlier",
+                crate::tz::format_month(*since),
+                crate::tz::format_month(*month),
+                crate::tz::format_month(*month)
             ),
             Warning::EmptySegment { segment } => {
                 write!(f, "segment \"{segment}\" is configured, but no accepted users row gives it a value")
@@ -211,7 +238,8 @@ fn rollout_warnings(settings: &Settings, ds: &Dataset) -> Vec<Warning> {
         }
         let units = ds.units.iter().find(|u| u.name == rollout.by);
         for start in starts {
-            if units.is_none_or(|u| !u.values.contains(&start.unit)) {
+            // `(missing)` stands for the empty value: no unit of anyone.
+            if start.unit == MISSING || units.is_none_or(|u| !u.values.contains(&start.unit)) {
                 out.push(Warning::UnknownUnit {
                     project: p.id.clone(),
                     unit: start.unit.clone(),

@@ -234,13 +234,28 @@ fn rollout_rows(ctx: &Context<'_>, settings: &Settings, t: &mut Tables) {
 }
 
 /// What the roll-outs leave out before estimating (SPEC section 6: the
-/// report names it), as warnings: it does not depend on the outcome.
+/// report names it), as warnings: it does not depend on the outcome; and a
+/// `since` outside the data.
 pub fn rollout_left_out(ds: &Dataset, settings: &Settings) -> Vec<crate::ingest::Warning> {
     let Some(first_month) = first_month(ds) else { return Vec::new() };
-    rollouts(ds, settings, first_month)
+    let mut out: Vec<crate::ingest::Warning> = settings
+        .projects
+        .iter()
+        .filter_map(|p| Some((p, p.rollout.as_ref()?.since?)))
+        .filter(|(_, since)| *since < first_month || *since > ds.month)
+        .map(|(p, since)| crate::ingest::Warning::RolloutSince {
+            project: p.id.clone(),
+            since,
+            first_month,
+            month: ds.month,
+        })
+        .collect();
+    let units_left_out = rollouts(ds, settings, first_month)
         .iter()
         .flat_map(|r| rollout::left_out(&r.question("", None, false), &r.units()))
-        .collect()
+        .collect::<Vec<_>>();
+    out.extend(units_left_out);
+    out
 }
 
 /// The first month of the figures (`rollout.since`'s default); none

@@ -220,6 +220,10 @@ pub struct Labels {
     pub opened_before_panel: &'static str,
     /// `{product}`, `{units}`, `{month}`, `{k}`.
     pub small_group: &'static str,
+    /// `{product}`, `{since}`, `{first}`: a `since` before the data.
+    pub since_early: &'static str,
+    /// `{product}`, `{since}`, `{month}`: a `since` after the report.
+    pub since_late: &'static str,
     /// `{n}`: the number of units not named.
     pub more_units: &'static str,
     pub no_outages: &'static str,
@@ -242,9 +246,28 @@ pub fn labels(lang: Lang) -> &'static Labels {
     }
 }
 
-/// Replaces each `{name}` in `template` by its value.
+/// Replaces each `{name}` in `template` by its value, in one pass: a value
+/// taken from the data that holds `{month}` stays as written.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values.iter().fold(template.to_string(), |acc, (name, value)| acc.replace(&format!("{{{name}}}"), value))
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name = after.find('}').map(|close| &after[..close]);
+        match name.and_then(|name| values.iter().find(|(n, _)| *n == name)) {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 const ORIGINS: &[(&str, &str, &str)] = &[
@@ -446,10 +469,10 @@ static FR: Labels = Labels {
     lead_pretrend: "Avant l’ouverture, les territoires n’évoluaient pas en parallèle (p\u{A0}<\u{A0}0,05)\u{A0}; l’effet est à lire avec prudence\u{A0}: {list}.",
     lead_rejected_files: "Fichiers dont plus de 1\u{202F}% des lignes sont rejetées (détail dans la qualité des données)\u{A0}: {list}.",
     lead_also: "À vérifier aussi (détail dans les parties suivantes)\u{A0}: {list}.",
-    also_srm: "la répartition des bras de {list}",
+    also_srm: "la répartition des bras pour {list}",
     also_pretrend: "des évolutions non parallèles avant l’ouverture pour {list}",
     also_outage: "une panne de suivi possible pour {list}",
-    also_catalog: "{rows} au catalogue des produits",
+    also_catalog: "{rows} au catalogue des produits, à corriger dans le fichier projects — {list}",
     also_rejected_files: "plus de 1\u{202F}% de lignes rejetées dans {list}",
     lead_orphans: ", {rows}",
     lead_no_id: "ligne sans identifiant",
@@ -574,6 +597,8 @@ static FR: Labels = Labels {
     opened_before_panel: "{product}\u{A0}: {units}, ouverture en {month}, premier mois étudié, ou avant\u{A0}; sans mois antérieur pour comparer, hors de l’estimation.",
     small_group: "{product}\u{A0}: {units}, ouverture en {month}, moins de {k}\u{A0}personnes en tout\u{A0}; hors de l’estimation, pour qu’aucun chiffre ne repose sur moins de {k}\u{A0}personnes.",
     more_units: "et {n}\u{A0}autres",
+    since_early: "{product}\u{A0}: le déploiement est étudié depuis {since}, avant le premier mois des données ({first})\u{A0}; ces mois sans aucune ligne se lisent comme un changement.",
+    since_late: "{product}\u{A0}: le déploiement est étudié depuis {since}, après le mois du rapport ({month})\u{A0}; aucun mois à estimer.",
     no_outages: "Aucune baisse suspecte.",
     method_kpis: "Indicateurs",
     disclosure: "Contrôle de divulgation",
@@ -709,10 +734,10 @@ static EN: Labels = Labels {
     lead_pretrend: "Before opening, the units did not move in parallel (p < 0.05); read the effect with care: {list}.",
     lead_rejected_files: "Files with more than 1% of their rows rejected (details under data quality): {list}.",
     lead_also: "Also to check (details in the parts below): {list}.",
-    also_srm: "the arm sizes of {list}",
+    also_srm: "the arm sizes for {list}",
     also_pretrend: "pre-trends not parallel for {list}",
     also_outage: "a possible tracking outage for {list}",
-    also_catalog: "{rows} in the product catalog",
+    also_catalog: "{rows} in the product catalog, to fix in the projects file — {list}",
     also_rejected_files: "more than 1% of rows rejected in {list}",
     lead_orphans: ", {rows}",
     lead_no_id: "a row without id",
@@ -837,6 +862,8 @@ static EN: Labels = Labels {
     opened_before_panel: "{product}: {units}, opened in {month}, the first month studied, or before; with no month before to compare, left out of the estimate.",
     small_group: "{product}: {units}, opened in {month}, fewer than {k} people in all; left out of the estimate, so that no figure rests on fewer than {k} people.",
     more_units: "and {n} others",
+    since_early: "{product}: the roll-out is studied from {since}, before the data's first month ({first}); those months without any row read as a change.",
+    since_late: "{product}: the roll-out is studied from {since}, after the report's month ({month}); no month to estimate.",
     no_outages: "No suspicious drop.",
     method_kpis: "Indicators",
     disclosure: "Disclosure control",
@@ -1150,6 +1177,15 @@ pub fn public_labels(lang: Lang) -> &'static PublicLabels {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_is_never_read_as_a_placeholder() {
+        assert_eq!(
+            fill("{units}, opened in {month}", &[("units", "«{month}»"), ("month", "May")]),
+            "«{month}», opened in May"
+        );
+        assert_eq!(fill("{a} {unknown} {", &[("a", "x")]), "x {unknown} {");
+    }
 
     #[test]
     fn both_languages_name_every_code() {

@@ -383,6 +383,11 @@ mod tests {
         assert!(
             summary.contains("Also to check (details in the parts below): pre-trends not parallel for Atelier CV; ")
         );
+        // Folded, the catalog's rejected rows are still named.
+        assert!(
+            summary
+                .contains("1\u{A0}rejected row in the product catalog, to fix in the projects file — ancien-projet (")
+        );
         let atelier = summary.lines().find(|l| l.starts_with("| Atelier CV |")).expect("its summary row");
         assert!(atelier.ends_with("| Effect demonstrated (3) |"), "{atelier}");
         let page = &out.markdown[out.markdown.find("<a id=\"p-atelier-cv\">").expect("a page for the product")..];

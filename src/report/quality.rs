@@ -129,6 +129,22 @@ fn rollout_blocks(ctx: &Ctx) -> Vec<Block> {
                     ("month", &format::month_long(ctx.lang, *since)),
                 ],
             )),
+            Warning::RolloutSince { project, since, first_month, .. } if since < first_month => Some(i18n::fill(
+                t.since_early,
+                &[
+                    ("product", ctx.name(project)),
+                    ("since", &format::month_long(ctx.lang, *since)),
+                    ("first", &format::month_long(ctx.lang, *first_month)),
+                ],
+            )),
+            Warning::RolloutSince { project, since, month, .. } => Some(i18n::fill(
+                t.since_late,
+                &[
+                    ("product", ctx.name(project)),
+                    ("since", &format::month_long(ctx.lang, *since)),
+                    ("month", &format::month_long(ctx.lang, *month)),
+                ],
+            )),
             Warning::SmallGroup { project, units, group, min_cell } => Some(i18n::fill(
                 t.small_group,
                 &[
