@@ -169,6 +169,9 @@ pub struct PreviousRun {
     pub month: i32,
     pub as_of: i32,
     pub inputs: Vec<InputChange>,
+    /// Its tables written with other columns (an older version): not
+    /// compared (`kpis.parquet`…).
+    pub not_compared: Vec<String>,
 }
 
 impl PreviousRun {
@@ -201,7 +204,7 @@ impl PreviousRun {
         }
         inputs.extend(before.keys().filter(|k| !now.contains_key(*k)).map(|k| change(k, Change::Removed)));
         inputs.sort();
-        Some(PreviousRun { month, as_of, inputs })
+        Some(PreviousRun { month, as_of, inputs, not_compared: Vec::new() })
     }
 }
 

@@ -415,3 +415,35 @@ fn accepted_products(demo: &Path, late: &str) -> BTreeSet<String> {
         .map(|p| p.trim().to_owned())
         .collect()
 }
+
+/// An earlier run's table of another layout (another version of jauge)
+/// is not compared, and the run says so on stderr and in the report,
+/// rather than showing no revision for it.
+#[test]
+fn a_table_of_another_layout_is_said_not_compared() {
+    let dir = scratch("revisions-layout");
+    let (first, second) = (dir.join("first"), dir.join("second"));
+    run(&["--as-of", "2026-10-15"], &tiny_config(), &first);
+    let path = first.join("kpis.parquet");
+    let mut kpis = read_parquet(&path);
+    let value = kpis.column("value").unwrap().cast(&DataType::Float32).unwrap();
+    kpis.with_column(value).unwrap();
+    ParquetWriter::new(std::fs::File::create(&path).unwrap()).finish(&mut kpis).unwrap();
+    let o = jauge(
+        &[
+            "run",
+            "--config",
+            tiny_config().to_str().unwrap(),
+            "--out",
+            second.to_str().unwrap(),
+            "--previous",
+            first.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("kpis.parquet: the earlier run wrote this table with other columns"), "{}", stderr(&o));
+    let report = std::fs::read_to_string(second.join("report.md")).unwrap();
+    assert!(report.contains("Not compared, written by another version of jauge (other columns): kpis."));
+    assert!(revisions(&second, "kpis", "alpha").is_empty(), "no kpis compared");
+}

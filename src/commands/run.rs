@@ -42,7 +42,10 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let out = named.unwrap_or_else(|| default_out(ds.month));
     let previous =
         stages.run("revisions", "comparing with the earlier run", || compare(args, &out, ds.month, &mut tables))?;
-    let previous_run = previous.as_ref().and_then(|p| PreviousRun::of(&p.manifest, &ds.reconciliation));
+    let previous_run = previous.as_ref().and_then(|p| {
+        let run = PreviousRun::of(&p.manifest, &ds.reconciliation)?;
+        Some(PreviousRun { not_compared: p.not_compared.iter().map(|f| f.to_string()).collect(), ..run })
+    });
     let input = report_input(&settings, &ds, &tables, outages, &trials, previous_run);
     let folder = match early {
         Some(folder) => folder,
@@ -107,6 +110,14 @@ fn compare(args: &RunArgs, out: &Path, month: i32, tables: &mut Tables) -> Resul
         ));
     }
     if let Some(previous) = &previous {
+        for file in &previous.not_compared {
+            let path = previous.dir.join(file);
+            eprintln!(
+                "warning: {}: the earlier run wrote this table with other columns (another version of jauge); \
+                 its figures are not compared",
+                path.display()
+            );
+        }
         tables.revisions = revisions::revisions(tables, &previous.values());
     }
     Ok(previous)

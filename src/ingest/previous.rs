@@ -21,6 +21,9 @@ pub struct Previous {
     /// Each compared table's frame, by file; a table the earlier run did not
     /// write, or wrote with other columns (another version), is absent.
     frames: BTreeMap<&'static str, (DataFrame, &'static [ColumnDef])>,
+    /// The tables the earlier run wrote with other columns or types (an
+    /// older version): not compared, and the run says so.
+    pub not_compared: Vec<&'static str>,
 }
 
 impl Previous {
@@ -37,13 +40,18 @@ impl Previous {
         if manifest.get("engine").and_then(|e| e.as_str()) != Some("jauge") {
             return Ok(None);
         }
-        let mut reader = Reader { dir, frames: BTreeMap::new(), error: None };
+        let mut reader = Reader { dir, frames: BTreeMap::new(), not_compared: Vec::new(), error: None };
         // An empty set of tables walks the one list of table types.
         Tables::default().visit(&mut reader);
         if let Some(e) = reader.error {
             return Err(e);
         }
-        Ok(Some(Previous { dir: dir.to_path_buf(), manifest, frames: reader.frames }))
+        Ok(Some(Previous {
+            dir: dir.to_path_buf(),
+            manifest,
+            frames: reader.frames,
+            not_compared: reader.not_compared,
+        }))
     }
 
     /// Each table's columns, in its declaration's order.
@@ -55,6 +63,7 @@ impl Previous {
 struct Reader<'a> {
     dir: &'a Path,
     frames: BTreeMap<&'static str, (DataFrame, &'static [ColumnDef])>,
+    not_compared: Vec<&'static str>,
     error: Option<Error>,
 }
 
@@ -68,7 +77,7 @@ impl Visitor for Reader<'_> {
             Ok(frame) if frame_values(&frame, T::COLUMNS).is_some() => {
                 self.frames.insert(T::FILE, (frame, T::COLUMNS));
             }
-            Ok(_) => {}
+            Ok(_) => self.not_compared.push(T::FILE),
             Err(e) => self.error = Some(e),
         }
     }

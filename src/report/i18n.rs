@@ -991,6 +991,8 @@ pub struct RevisionLabels {
     pub none: &'static str,
     /// `{month}` and `{date}`: the earlier run's month and cut-off.
     pub compared: &'static str,
+    /// `{tables}`: the earlier run's tables of another layout.
+    pub not_compared: &'static str,
     pub counts: &'static str,
     pub table: &'static str,
     pub revised: &'static str,
@@ -1013,6 +1015,7 @@ pub struct RevisionLabels {
 const REVISIONS_FR: RevisionLabels = RevisionLabels {
     title: "Révisions",
     none: "Aucune exécution antérieure à comparer\u{A0}: les révisions apparaîtront le mois prochain.",
+    not_compared: "Non comparées, écrites par une autre version de jauge (autres colonnes)\u{A0}: {tables}.",
     compared: "Comparaison avec l’exécution de {month} (données au {date})\u{A0}: les chiffres d’un mois déjà publié changent quand des exports arrivent en retard, sont corrigés, ou quand la fenêtre d’une cohorte se referme.",
     counts: "Chiffres révisés par table",
     table: "Table",
@@ -1036,6 +1039,7 @@ const REVISIONS_FR: RevisionLabels = RevisionLabels {
 const REVISIONS_EN: RevisionLabels = RevisionLabels {
     title: "Revisions",
     none: "No earlier run to compare with: revisions will show from next month.",
+    not_compared: "Not compared, written by another version of jauge (other columns): {tables}.",
     compared: "Compared with the run of {month} (data as of {date}): figures of a month already published change when exports arrive late, are corrected, or when a cohort’s window closes.",
     counts: "Revised figures by table",
     table: "Table",

@@ -468,7 +468,12 @@ mod tests {
         tables.revisions = vec![row("ci_low", 0.0001, 0.004), row("difference", 0.05, 0.06)];
         let mut input = fixture::report_input(&tables, Lang::En);
         let month = input.month;
-        input.previous = Some(crate::revisions::PreviousRun { month, as_of: month + 14, inputs: Vec::new() });
+        input.previous = Some(crate::revisions::PreviousRun {
+            month,
+            as_of: month + 14,
+            inputs: Vec::new(),
+            not_compared: Vec::new(),
+        });
         let md = render(&input).markdown;
         let listed: Vec<&str> = md.lines().filter(|l| l.contains("metric=rate ·")).collect();
         assert_eq!(listed.len(), 1, "{listed:?}");

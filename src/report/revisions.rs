@@ -26,6 +26,10 @@ pub fn section(ctx: &Ctx, number: usize) -> Section {
             let month = format::month(ctx.lang, previous.month);
             let date = format::date(ctx.lang, previous.as_of);
             let mut blocks = vec![Block::Para(i18n::fill(w.compared, &[("month", &month), ("date", &date)]))];
+            if !previous.not_compared.is_empty() {
+                let files: Vec<&str> = previous.not_compared.iter().map(|f| f.trim_end_matches(".parquet")).collect();
+                blocks.push(Block::Para(i18n::fill(w.not_compared, &[("tables", &files.join(", "))])));
+            }
             blocks.push(Block::Heading(w.counts.into()));
             blocks.push(Block::Table(counts_table(ctx)));
             blocks.push(Block::Heading(w.largest.into()));
