@@ -250,11 +250,9 @@ pub fn rollout_left_out(ds: &Dataset, settings: &Settings) -> Vec<crate::ingest:
             month: ds.month,
         })
         .collect();
-    let units_left_out = rollouts(ds, settings, first_month)
-        .iter()
-        .flat_map(|r| rollout::left_out(&r.question("", None, false), &r.units()))
-        .collect::<Vec<_>>();
-    out.extend(units_left_out);
+    for r in rollouts(ds, settings, first_month) {
+        out.extend(rollout::left_out(&r.question("", None, false), &r.units()));
+    }
     out
 }
 
