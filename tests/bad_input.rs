@@ -363,12 +363,7 @@ fn a_segment_no_users_row_fills_is_a_warning() {
         .map(|(i, l)| if i == 0 { format!("{l},agency\n") } else { format!("{l},\n") })
         .collect();
     std::fs::write(dir.join("users.csv"), users).unwrap();
-    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
-    std::fs::write(
-        dir.join("jauge.toml"),
-        config.replace("segments = [\"region\"]", "segments = [\"region\", \"agency\"]"),
-    )
-    .unwrap();
+    edit(&dir.join("jauge.toml"), "segments = [\"region\"]", "segments = [\"region\", \"agency\"]");
     let (o, _) = run_in(&dir);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
@@ -385,11 +380,8 @@ fn a_segment_no_users_row_fills_is_a_warning() {
 fn a_catalog_row_that_is_not_a_whole_record_still_names_its_product() {
     let dir = scratch("bad-catalog-record");
     copy_dir(&root().join("datasets/fixtures/bad/catalog"), &dir);
-    let projects = std::fs::read_to_string(dir.join("projects.csv")).unwrap();
-    let projects = projects.replace("alpha,Alpha,,,,,\"120000,5\"", "alpha,Alpha,,,,,1000,extra");
-    std::fs::write(dir.join("projects.csv"), projects).unwrap();
-    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
-    std::fs::write(dir.join("jauge.toml"), config.replace("[[project]]\nid = \"alpha\"\n", "")).unwrap();
+    edit(&dir.join("projects.csv"), "alpha,Alpha,,,,,\"120000,5\"", "alpha,Alpha,,,,,1000,extra");
+    edit(&dir.join("jauge.toml"), "[[project]]\nid = \"alpha\"\n", "");
     let (o, out) = run_in(&dir);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);

@@ -59,3 +59,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Replaces `from` by `to` in a scratch file; `from` must be there, so
+/// that a fixture's change cannot silently make a test pass.
+pub fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    assert!(text.contains(from), "{}: no {from:?}", file.display());
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+}
