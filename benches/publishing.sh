@@ -7,10 +7,10 @@
 # earlier run, so no comparison), then the same month with `--previous` the
 # first run's folder, which pays for every publishing output. jauge has no
 # switch to turn them off, so their cost is read from the second run's
-# manifest `timings` (wall seconds per stage): `revisions` (reading the
-# earlier run and comparing), `workbook` (tables.xlsx, written beside the
-# report, the public pages and the other files: only its time beyond
-# theirs counts), `public` and `write_public` (the public pages). The share is
+# manifest `timings` (wall seconds per stage): `previous` (reading the
+# earlier run), `revisions` (comparing), `workbook` (tables.xlsx, written beside the
+# revisions, the report, the public pages and the other files: only its
+# time beyond theirs counts), `public` and `write_public` (the public pages). The share is
 # their sum over the rest of the run's stages. The CPU time of the two runs shows what the comparison
 # adds on top of a run that has none.
 #
@@ -57,13 +57,13 @@ import json, sys
 # Wall seconds only: the `<stage>_cpu` entries beside them are CPU seconds.
 timings = {k: v for k, v in json.load(open(sys.argv[1]))["timings"].items() if not k.endswith("_cpu")}
 t = lambda s: timings.get(s, 0.0)
-# The workbook is written on a thread of its own while the report, the
-# public pages and the tables are: only what it takes beyond them lengthens
-# the run.
-beside = t("report") + t("public") + t("write") + t("write_report") + t("write_public")
+# The workbook is written on a thread of its own while the revisions are
+# computed, the report drawn and the other files written: only what it
+# takes beyond them lengthens the run.
+beside = t("revisions") + t("report") + t("public") + t("write") + t("write_report") + t("write_public")
 workbook_extra = max(0.0, t("workbook") - beside)
-publishing = t("revisions") + t("public") + t("write_public") + workbook_extra
-rest = sum(v for k, v in timings.items() if k not in ("revisions", "workbook", "public", "write_public"))
+publishing = t("previous") + t("revisions") + t("public") + t("write_public") + workbook_extra
+rest = sum(v for k, v in timings.items() if k not in ("previous", "revisions", "workbook", "public", "write_public"))
 listed = " ".join(f"{k}={v}" for k, v in timings.items())
 print(f"{publishing:.3f}\t{rest:.3f}\t{100 * publishing / rest:.1f}\t{listed}")
 EOF

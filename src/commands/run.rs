@@ -15,7 +15,7 @@ use crate::output::manifest::{Manifest, Written};
 use crate::progress::{Stages, Verbosity};
 use crate::report::{self, ProjectInfo, ReportInput};
 use crate::revisions::PreviousRun;
-use crate::tables::Tables;
+use crate::tables::{RevisionRow, Tables};
 use crate::{kpi, output, privacy, revisions, tz};
 
 pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
@@ -40,35 +40,43 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     tables.rejects = ds.rejects.clone();
     let trials = planned_n(&settings, &ds);
     let out = named.unwrap_or_else(|| default_out(ds.month));
-    let previous =
-        stages.run("revisions", "comparing with the earlier run", || compare(args, &out, ds.month, &mut tables))?;
+    let previous = stages.run("previous", "reading the earlier run", || open_previous(args, &out, ds.month))?;
     let previous_run = previous.as_ref().and_then(|p| {
         let run = PreviousRun::of(&p.manifest, &ds.reconciliation)?;
         Some(PreviousRun { not_compared: p.not_compared.iter().map(|f| f.to_string()).collect(), ..run })
     });
-    let input = report_input(&settings, &ds, &tables, outages, &trials, previous_run);
     let folder = match early {
         Some(folder) => folder,
         None => OutputFolder::create(&out, Marker::Report)?,
     };
     let written = std::thread::scope(|scope| -> Result<Vec<Written>> {
-        // The workbook is the longest writer and needs nothing of the
-        // report: it is written on the other core meanwhile.
-        let workbook = scope.spawn(|| {
+        // The workbook is the longest writer: it is written on the other
+        // core while the revisions are computed (its last sheet waits for
+        // them) and the report drawn.
+        let (send, revisions_sheet) = std::sync::mpsc::channel();
+        let (folder, tables) = (&folder, &tables);
+        let workbook = scope.spawn(move || {
             let start = std::time::Instant::now();
-            (output::write_workbook(&folder, &tables, ds.as_of), start.elapsed().as_secs_f64())
+            (output::write_workbook(folder, tables, &revisions_sheet, ds.as_of), start.elapsed().as_secs_f64())
         });
         // The workbook is joined before any error of these is returned,
         // so that the first error of the files is the one reported.
         let beside = (|| -> Result<_> {
+            let revisions = stages.run("revisions", "comparing with the earlier run", || {
+                previous.as_ref().map_or_else(Vec::new, |p| revisions::revisions(tables, &p.values()))
+            });
+            // Fails only when the workbook's thread has stopped, which its
+            // join reports.
+            let _ = send.send(revisions.clone());
+            let input = report_input(&settings, &ds, tables, &revisions, outages, &trials, previous_run);
             let rendered = stages.run("report", "drawing the charts and the report", || report::render(&input));
             let public = stages.run("public", "rendering the public pages", || report::public::render(&input));
-            let written =
-                stages.run("write", "writing the tables", || output::write_tables(&folder, &tables, &suppressed))?;
+            let written = stages
+                .run("write", "writing the tables", || output::write_tables(folder, tables, &revisions, &suppressed))?;
             let report =
-                stages.run("write_report", "writing the report", || output::write_report(&folder, &rendered))?;
+                stages.run("write_report", "writing the report", || output::write_report(folder, &rendered))?;
             let public =
-                stages.run("write_public", "writing the public pages", || output::write_public(&folder, &public))?;
+                stages.run("write_public", "writing the public pages", || output::write_public(folder, &public))?;
             Ok((written, report, public))
         })();
         let (workbook, secs) = workbook.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -99,9 +107,9 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     Ok(())
 }
 
-/// The earlier run, if any, and this run's revisions against it (SPEC
-/// section 8); a `--previous` that names no run is a usage error.
-fn compare(args: &RunArgs, out: &Path, month: i32, tables: &mut Tables) -> Result<Option<Previous>> {
+/// The earlier run to compare with, if any (SPEC section 8); a
+/// `--previous` that names no run is a usage error.
+fn open_previous(args: &RunArgs, out: &Path, month: i32) -> Result<Option<Previous>> {
     let previous = Previous::open(&previous_dir(args, out, month))?;
     if let (None, Some(dir)) = (&previous, &args.previous) {
         return Err(Error::usage(
@@ -118,7 +126,6 @@ fn compare(args: &RunArgs, out: &Path, month: i32, tables: &mut Tables) -> Resul
                 path.display()
             );
         }
-        tables.revisions = revisions::revisions(tables, &previous.values());
     }
     Ok(previous)
 }
@@ -168,6 +175,7 @@ fn report_input<'a>(
     settings: &Settings,
     ds: &Dataset,
     tables: &'a Tables,
+    revisions: &'a [RevisionRow],
     outages: Vec<(String, i32)>,
     trials: &[PlannedN],
     previous: Option<PreviousRun>,
@@ -199,6 +207,7 @@ fn report_input<'a>(
         projects,
         north_stars: kpi::north_star::rows(settings, &ds.catalog, &tables.kpis, &tables.outcomes, ds.month, ds.as_of),
         tables,
+        revisions,
         reconciliation: ds.reconciliation.clone(),
         reject_reasons: quality::reject_reasons(&ds.rejects),
         id_coverage: privacy::coverage(&quality::id_counts(ds, settings), settings.min_cell),

@@ -249,16 +249,22 @@ pub fn replace_file(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
+    /// A test that starts a process shares, for an instant, every open
+    /// file of this one with the child, lock files included: so these
+    /// tests, which take locks, run one at a time.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn scratch(name: &str) -> (PathBuf, std::sync::MutexGuard<'static, ()>) {
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = std::env::temp_dir().join(format!("jauge-folder-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
-        dir
+        (dir, turn)
     }
 
     #[test]
     fn a_dropped_folder_leaves_nothing_and_keeps_the_previous_one() {
-        let dir = scratch("drop");
+        let (dir, _turn) = scratch("drop");
         let target = dir.join("out");
         let first = OutputFolder::create(&target, Marker::Report).unwrap();
         first.write("manifest.json", br#"{"engine":"jauge"}"#).unwrap();
@@ -280,7 +286,7 @@ mod tests {
 
     #[test]
     fn a_second_writer_is_refused_while_the_first_holds_the_lock() {
-        let dir = scratch("lock");
+        let (dir, _turn) = scratch("lock");
         let target = dir.join("out");
         let first = OutputFolder::create(&target, Marker::Report).unwrap();
         let err = OutputFolder::create(&target, Marker::Report).err().unwrap();
@@ -298,7 +304,7 @@ mod tests {
         if !cfg!(target_os = "linux") {
             return;
         }
-        let dir = scratch("leftovers");
+        let (dir, _turn) = scratch("leftovers");
         let mut live = std::process::Command::new("sleep").arg("30").spawn().unwrap();
         let live_tmp = format!(".out.jauge-tmp-{}", live.id());
         for name in [format!(".out.jauge-tmp-{DEAD}"), format!(".out.jauge-old-{DEAD}"), live_tmp.clone()] {
@@ -318,7 +324,7 @@ mod tests {
 
     #[test]
     fn a_report_put_aside_by_a_killed_run_is_put_back() {
-        let dir = scratch("put-back");
+        let (dir, _turn) = scratch("put-back");
         let old = dir.join(format!(".out.jauge-old-{DEAD}"));
         fs::create_dir(&old).unwrap();
         fs::write(old.join("manifest.json"), br#"{"engine":"jauge"}"#).unwrap();
@@ -334,7 +340,7 @@ mod tests {
     #[test]
     fn restricted_files_are_the_owners_only() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = scratch("private");
+        let (dir, _turn) = scratch("private");
         let target = dir.join("out");
         let folder = OutputFolder::create(&target, Marker::Report).unwrap();
         folder.write("restricted/rejects.parquet", b"x").unwrap();
@@ -348,7 +354,7 @@ mod tests {
 
     #[test]
     fn a_foreign_folder_is_refused() {
-        let dir = scratch("foreign");
+        let (dir, _turn) = scratch("foreign");
         fs::write(dir.join("thesis.docx"), b"precious").unwrap();
         let err = OutputFolder::create(&dir, Marker::Report).err().unwrap();
         assert_eq!(err.exit(), crate::error::Exit::Usage);

@@ -12,13 +12,19 @@ pub mod xlsx;
 
 use crate::error::{Error, Result};
 use crate::privacy::{self, Suppressed};
-use crate::tables::{Table, Tables, Visitor};
+use crate::tables::{RevisionRow, Table, Tables, Visitor};
 use folder::OutputFolder;
 use manifest::Written;
 
-/// Writes every parquet table; returns what was written.
-pub fn write_tables(folder: &OutputFolder, t: &Tables, suppressed: &privacy::Report) -> Result<Vec<Written>> {
-    let mut writer = TableWriter { folder, suppressed, written: Vec::new(), error: None };
+/// Writes every parquet table, `revisions` as `revisions.parquet` (they are
+/// computed beside the workbook, apart from `t`); returns what was written.
+pub fn write_tables(
+    folder: &OutputFolder,
+    t: &Tables,
+    revisions: &[RevisionRow],
+    suppressed: &privacy::Report,
+) -> Result<Vec<Written>> {
+    let mut writer = TableWriter { folder, suppressed, revisions, written: Vec::new(), error: None };
     t.visit(&mut writer);
     match writer.error {
         Some(e) => Err(e),
@@ -29,12 +35,24 @@ pub fn write_tables(folder: &OutputFolder, t: &Tables, suppressed: &privacy::Rep
 struct TableWriter<'a> {
     folder: &'a OutputFolder,
     suppressed: &'a privacy::Report,
+    revisions: &'a [RevisionRow],
     written: Vec<Written>,
     error: Option<Error>,
 }
 
 impl Visitor for TableWriter<'_> {
     fn table<T: Table>(&mut self, rows: &[T]) {
+        if T::FILE == RevisionRow::FILE {
+            let revisions = self.revisions;
+            self.write(revisions);
+        } else {
+            self.write(rows);
+        }
+    }
+}
+
+impl TableWriter<'_> {
+    fn write<T: Table>(&mut self, rows: &[T]) {
         if self.error.is_some() {
             return;
         }
@@ -50,9 +68,15 @@ impl Visitor for TableWriter<'_> {
     }
 }
 
-/// Writes `tables.xlsx`, every table but the rejects as a sheet.
-pub fn write_workbook(folder: &OutputFolder, t: &Tables, as_of: i32) -> Result<Written> {
-    let (bytes, rows) = xlsx::workbook(t, as_of)?;
+/// Writes `tables.xlsx`, every table but the rejects as a sheet; the
+/// revisions sheet waits for `revisions`.
+pub fn write_workbook(
+    folder: &OutputFolder,
+    t: &Tables,
+    revisions: &std::sync::mpsc::Receiver<Vec<RevisionRow>>,
+    as_of: i32,
+) -> Result<Written> {
+    let (bytes, rows) = xlsx::workbook(t, revisions, as_of)?;
     folder.write(xlsx::FILE, &bytes)?;
     Ok(Written { file: xlsx::FILE.to_owned(), rows, suppressed: Suppressed::default() })
 }

@@ -11,7 +11,9 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use crate::error::{Error, Result};
-use crate::tables::{RejectRow, Table, Tables, Values, Visitor};
+use std::sync::mpsc::Receiver;
+
+use crate::tables::{RejectRow, RevisionRow, Table, Tables, Values, Visitor};
 use crate::tz;
 
 pub const FILE: &str = "tables.xlsx";
@@ -21,15 +23,17 @@ pub const FILE: &str = "tables.xlsx";
 const ROWS_PER_SHEET: usize = 1_048_575;
 
 /// The workbook of every table but the rejects, dated `as_of`, and the
-/// number of data rows it holds.
-pub fn workbook(tables: &Tables, as_of: i32) -> Result<(Vec<u8>, usize)> {
+/// number of data rows it holds. The revisions come from `revisions`, in
+/// their place among the sheets, once the other sheets before are written
+/// (none when nothing is sent).
+pub fn workbook(tables: &Tables, revisions: &Receiver<Vec<RevisionRow>>, as_of: i32) -> Result<(Vec<u8>, usize)> {
     let mut book = Workbook::new();
     let created = excel_date(as_of).map_err(xlsx_error)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     // Deflate was half of the workbook's time at the default level 6; level
     // 1 takes half as long for a file about 1.7 times larger.
     book.set_zip_compression_level(1);
-    let mut sheets = Sheets { book: &mut book, rows: 0, error: None };
+    let mut sheets = Sheets { book: &mut book, revisions, rows: 0, error: None };
     tables.visit(&mut sheets);
     if let Some(e) = sheets.error {
         return Err(xlsx_error(e));
@@ -44,6 +48,7 @@ fn xlsx_error(e: XlsxError) -> Error {
 
 struct Sheets<'a> {
     book: &'a mut Workbook,
+    revisions: &'a Receiver<Vec<RevisionRow>>,
     rows: usize,
     error: Option<XlsxError>,
 }
@@ -53,6 +58,17 @@ impl Visitor for Sheets<'_> {
         if T::FILE == RejectRow::FILE || self.error.is_some() {
             return;
         }
+        if T::FILE == RevisionRow::FILE {
+            let revisions = self.revisions.recv().unwrap_or_default();
+            self.add(&revisions);
+        } else {
+            self.add(rows);
+        }
+    }
+}
+
+impl Sheets<'_> {
+    fn add<T: Table>(&mut self, rows: &[T]) {
         match add_table::<T>(self.book, rows) {
             Ok(()) => self.rows += rows.len(),
             Err(e) => self.error = Some(e),

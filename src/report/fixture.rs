@@ -550,6 +550,7 @@ pub fn input(tables: &Tables, lang: Lang, n: usize, as_of: i32) -> ReportInput<'
         north_stars: north_stars(&specs),
         projects,
         tables,
+        revisions: &tables.revisions,
         reconciliation: vec![
             file("assignments", "assignments.csv", 4_120, 3, 0, 12),
             file("outcomes", "outcomes.parquet", 98_412, 57, 211, 380),

@@ -10,7 +10,7 @@ use crate::format::Lang;
 use crate::ingest::warning::Warning;
 use crate::revisions::PreviousRun;
 pub use crate::tables::{CatalogReject, Direction, IdCoverage, NorthStar, NorthStarStatus};
-use crate::tables::{Reconciliation, Tables};
+use crate::tables::{Reconciliation, RevisionRow, Tables};
 
 /// One product of the catalog (an accepted row of `projects`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -54,6 +54,10 @@ pub struct ReportInput<'a> {
     /// One entry per product that declares a north star.
     pub north_stars: Vec<NorthStar>,
     pub tables: &'a Tables,
+    /// The revisions against the earlier run (`revisions.parquet`'s rows),
+    /// apart from `tables`: they are computed while the workbook of the
+    /// other tables is being written.
+    pub revisions: &'a [RevisionRow],
     /// One row per input file.
     pub reconciliation: Vec<Reconciliation>,
     /// `(input, reason code, rows)`, any order: the report sorts them.

@@ -47,7 +47,7 @@ fn counts_table(ctx: &Ctx) -> Table {
     let w = i18n::revision_labels(ctx.lang);
     let statuses = [REVISED, NOW_SUPPRESSED, NO_LONGER_SUPPRESSED, WITHDRAWN];
     let mut counts: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
-    for r in &ctx.input.tables.revisions {
+    for r in ctx.input.revisions {
         if let Some(i) = statuses.iter().position(|s| *s == r.status) {
             counts.entry(&r.table).or_default()[i] += 1;
         }
@@ -75,7 +75,6 @@ fn largest_block(ctx: &Ctx) -> Block {
     let w = i18n::revision_labels(ctx.lang);
     let mut revised: Vec<(&RevisionRow, f64)> = ctx
         .input
-        .tables
         .revisions
         .iter()
         .filter(|r| r.status == REVISED && segment_all(&r.key) && !NOT_RANKED.contains(&r.column.as_str()))
