@@ -245,8 +245,7 @@ fn a_rejected_catalog_row_is_reported_as_that_row() {
 fn a_rejected_catalog_row_is_a_warning_naming_its_orphaned_usage() {
     let dir = scratch("bad-catalog-warning");
     copy_dir(&root().join("datasets/fixtures/bad/catalog"), &dir);
-    let config = std::fs::read_to_string(dir.join("jauge.toml")).unwrap();
-    std::fs::write(dir.join("jauge.toml"), config.replace("[[project]]\nid = \"alpha\"\n", "")).unwrap();
+    edit(&dir.join("jauge.toml"), "[[project]]\nid = \"alpha\"\n", "");
     let (o, out) = run_in(&dir);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);

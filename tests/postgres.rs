@@ -10,7 +10,7 @@ mod pg;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{copy_dir, root, scratch};
+use common::{copy_dir, root, scratch, stderr};
 use pg::{ANALYST, ANALYST_PASSWORD, Cluster, TLS_ONLY};
 use polars::prelude::*;
 
@@ -28,10 +28,6 @@ fn jauge(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
     }
     command.envs(env.iter().copied());
     command.output().expect("the jauge binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn with_password() -> [(&'static str, &'static str); 1] {

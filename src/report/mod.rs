@@ -370,6 +370,13 @@ mod tests {
         };
         tables.rollout = vec![row("dynamic", Some(-1), 0.001, None), row("dynamic", Some(0), 0.02, None)];
         tables.rollout.push(row("simple", None, 0.02, Some(0.01)));
+        // A failing pre-trend on a figure no verdict reads is no alert.
+        let other = RolloutRow {
+            project_id: "mes-aides".into(),
+            metric: "mean_value".into(),
+            ..row("simple", None, 3.0, Some(0.001))
+        };
+        tables.rollout.push(other);
         let out = render(&fixture::report_input(&tables, Lang::En));
         let summary = &out.markdown[..out.markdown.find("## 2.").unwrap()];
         assert!(
@@ -382,6 +389,10 @@ mod tests {
         assert_eq!(lead.trim().lines().filter(|l| !l.is_empty()).count(), 1 + 5, "{lead}");
         assert!(
             summary.contains("Also to check (details in the parts below): pre-trends not parallel for Atelier CV; ")
+        );
+        assert!(
+            !summary.contains("pre-trends not parallel for Atelier CV and"),
+            "no alert on a figure no verdict reads"
         );
         // Folded, the catalog's rejected rows are still named.
         assert!(

@@ -78,12 +78,15 @@ pub fn verdict(ctx: &Ctx, project: &str) -> Option<Verdict> {
     })
 }
 
-/// The roll-outs whose placebo months reject parallel trends (p < 0.05).
+/// The roll-outs whose placebo months reject parallel trends (p < 0.05),
+/// on the rows their verdict reads, so that the alert and the effect it
+/// qualifies speak of the same figure.
 pub fn pretrend_failures<'a>(ctx: &Ctx<'a>) -> Vec<&'a str> {
-    let rows = ctx.input.tables.rollout.iter();
-    let failing = rows.filter(|r| r.aggregation == "simple" && r.pretrend_p.is_some_and(|p| p < PRETREND_ALPHA));
-    let mut ids: Vec<&str> = failing.map(|r| r.project_id.as_str()).collect();
+    let mut ids: Vec<&str> = ctx.input.tables.rollout.iter().map(|r| r.project_id.as_str()).collect();
     ids.dedup();
+    ids.retain(|p| {
+        read_rows(ctx, p).iter().any(|r| r.aggregation == "simple" && r.pretrend_p.is_some_and(|x| x < PRETREND_ALPHA))
+    });
     ids
 }
 
