@@ -10,7 +10,7 @@ mod pg;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{copy_dir, root, scratch, stderr};
+use common::{copy_dir, files_under, root, scratch, stderr};
 use pg::{ANALYST, ANALYST_PASSWORD, Cluster, TLS_ONLY};
 use polars::prelude::*;
 
@@ -92,24 +92,6 @@ fn tiny(cluster: &Cluster, dir: &Path, db: &str) -> String {
         .replace("usage = \"usage/*\"", "usage = \"usage.csv\"");
     std::fs::write(dir.join("files.toml"), &files).unwrap();
     files
-}
-
-/// Every file under `dir`, relative, sorted.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path.strip_prefix(dir).unwrap().to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The manifest without the provenance of the usage rows (its file entry,

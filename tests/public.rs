@@ -460,19 +460,7 @@ fn the_pages_open_without_request_or_message_and_fit_a_phone_and_a_desktop() {
 
 /// Every file under `dir`, relative, with its bytes.
 fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
+    files_under(dir).into_iter().map(|f| (f.clone(), std::fs::read(dir.join(f)).unwrap())).collect()
 }
 
 #[test]

@@ -12,6 +12,8 @@ use jauge::config::Settings;
 use jauge::ingest::{self, EventRow};
 use jauge::tables::Tables;
 
+use common::files_under;
+
 /// What loading and computing give, compared field by field.
 #[derive(Debug, PartialEq)]
 struct Loaded {
@@ -72,24 +74,15 @@ fn the_demo_loads_the_same_on_one_two_or_three_threads_spilled_or_not() {
 /// Every file of an output folder with its bytes, the manifest without its
 /// timings.
 fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let mut bytes = std::fs::read(&path).unwrap();
-            if path.ends_with("manifest.json") {
-                let text = String::from_utf8(bytes).unwrap();
-                bytes = text.split("\"timings\"").next().unwrap().as_bytes().to_vec();
-            }
-            files.insert(path.strip_prefix(dir).unwrap().display().to_string(), bytes);
+    let read = |file: &Path| {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        if !file.ends_with("manifest.json") {
+            return bytes;
         }
-    }
-    files
+        let text = String::from_utf8(bytes).unwrap();
+        text.split("\"timings\"").next().unwrap().as_bytes().to_vec()
+    };
+    files_under(dir).iter().map(|f| (f.display().to_string(), read(f))).collect()
 }
 
 #[test]

@@ -67,3 +67,21 @@ pub fn edit(file: &Path, from: &str, to: &str) {
     assert!(text.contains(from), "{}: no {from:?}", file.display());
     std::fs::write(file, text.replacen(from, to, 1)).unwrap();
 }
+
+/// Every file under `dir`, relative, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
