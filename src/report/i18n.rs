@@ -949,6 +949,8 @@ pub struct RolloutLabels {
     pub pretrend_fails: &'static str,
     pub pretrend_holds: &'static str,
     pub pretrend_none: &'static str,
+    /// No month before any opening: nothing to test.
+    pub pretrend_no_placebo: &'static str,
 }
 
 const ROLLOUT_FR: RolloutLabels = RolloutLabels {
@@ -963,7 +965,8 @@ const ROLLOUT_FR: RolloutLabels = RolloutLabels {
     overall: "Effet moyen depuis l’ouverture : {effect} (niveau de preuve 3).",
     pretrend_fails: "Attention : avant l’ouverture, les territoires n’évoluaient pas en parallèle ({p}) ; l’effet est à lire avec prudence.",
     pretrend_holds: "Avant l’ouverture, les territoires évoluaient en parallèle ({p}).",
-    pretrend_none: "Trop peu de territoires pour tester l’évolution parallèle avant l’ouverture : lire les mois placebo du graphique.",
+    pretrend_none: "L’évolution parallèle avant l’ouverture n’est pas testée (trop peu de territoires, ou des mois placebo masqués ou colinéaires) : lire les mois placebo du graphique.",
+    pretrend_no_placebo: "Aucun mois avant l’ouverture n’est observé : l’évolution parallèle ne peut pas être vérifiée.",
 };
 
 const ROLLOUT_EN: RolloutLabels = RolloutLabels {
@@ -978,7 +981,8 @@ const ROLLOUT_EN: RolloutLabels = RolloutLabels {
     overall: "Average effect since opening: {effect} (evidence level 3).",
     pretrend_fails: "Caution: before opening, the units did not move in parallel ({p}); read the effect with care.",
     pretrend_holds: "Before opening, the units moved in parallel ({p}).",
-    pretrend_none: "Too few units to test parallel trends before opening: read the placebo months of the chart.",
+    pretrend_none: "Parallel trends before opening are not tested (too few units, or placebo months hidden or collinear): read the placebo months of the chart.",
+    pretrend_no_placebo: "No month before opening is observed: parallel trends cannot be checked.",
 };
 
 pub fn rollout_labels(lang: Lang) -> &'static RolloutLabels {

@@ -441,6 +441,37 @@ mod tests {
         ));
     }
 
+    /// SPEC 4: `pretrend_p` is null without placebo cells; the page then
+    /// says that nothing before opening was observed, not "too few units".
+    #[test]
+    fn a_rollout_without_placebo_months_says_so() {
+        let mut tables = fixture::tables();
+        let row = |aggregation: &str, event_time: Option<i32>| RolloutRow {
+            project_id: "atelier-cv".into(),
+            outcome: "employment".into(),
+            metric: "rate".into(),
+            aggregation: aggregation.into(),
+            group: None,
+            period: None,
+            event_time,
+            units_treated: 6,
+            units_control: 4,
+            population_treated: 6000,
+            population_control: 4000,
+            att: Some(0.01),
+            se: Some(0.004),
+            ci_low: Some(0.002),
+            ci_high: Some(0.018),
+            p_value: Some(0.01),
+            pretrend_p: None,
+            suppressed: false,
+        };
+        tables.rollout = vec![row("dynamic", Some(0)), row("simple", None)];
+        let md = render(&fixture::report_input(&tables, Lang::En)).markdown;
+        assert!(md.contains("No month before opening is observed: parallel trends cannot be checked."));
+        assert!(!md.contains("Parallel trends before opening are not tested"));
+    }
+
     /// The accepted assignments are the sum of the trials' arms: with one
     /// arm unpublished they, and the rows read, are masked.
     #[test]

@@ -138,6 +138,11 @@ fn pretrend_reading(ctx: &Ctx, rows: &[&RolloutRow]) -> (String, bool) {
     match rows.iter().find(|r| r.aggregation == "simple").and_then(|r| r.pretrend_p) {
         Some(p) if p < PRETREND_ALPHA => (i18n::fill(w.pretrend_fails, &[("p", &format::p_clause(ctx.lang, p))]), true),
         Some(p) => (i18n::fill(w.pretrend_holds, &[("p", &format::p_clause(ctx.lang, p))]), false),
+        // SPEC 4: null without placebo cells, and when the test cannot be
+        // trusted or computed (few units, a singular or hidden cell).
+        None if !rows.iter().any(|r| r.aggregation == "dynamic" && r.event_time.is_some_and(|e| e < 0)) => {
+            (w.pretrend_no_placebo.into(), false)
+        }
         None => (w.pretrend_none.into(), false),
     }
 }
