@@ -107,3 +107,51 @@ fn jauge_run_writes_the_same_bytes_on_one_thread_as_on_two() {
     }
     assert_eq!(one.len(), two.len());
 }
+
+/// An id's second row is a `duplicate_key` whatever else is wrong with it,
+/// but a row that failed does not make the next row of its id a second
+/// one; on any number of threads, with the rows spread over every piece.
+#[test]
+fn a_users_row_is_a_second_row_only_after_an_accepted_one() {
+    let dir = common::scratch("threads-users");
+    common::copy_dir(common::tiny_config().parent().unwrap(), &dir);
+    std::fs::remove_file(dir.join("users.csv")).unwrap();
+    let rows = [
+        r#"{"user_id": 1, "region": "Bretagne"}"#,
+        r#"{"user_id": 7, "region": {"nested": 1}}"#,
+        r#"{"user_id": 2, "region": "Normandie"}"#,
+        r#"{"user_id": 1, "region": "Corse"}"#,
+        r#"{"user_id": 7, "region": "Corse"}"#,
+        r#"{"user_id": 2, "region": {"nested": 2}}"#,
+        r#"{"user_id": 7, "region": "Bretagne"}"#,
+        r#"{"user_id": "u-8", "region": "Occitanie"}"#,
+    ];
+    std::fs::write(dir.join("users.ndjson"), rows.join("\n") + "\n").unwrap();
+    common::edit(&dir.join("jauge.toml"), r#"users = "users.csv""#, r#"users = "users.ndjson""#);
+    for threads in [1, 2, 3] {
+        let bytes = std::fs::read(dir.join("jauge.toml")).unwrap();
+        let settings = Settings::from_bytes(&dir.join("jauge.toml"), &bytes).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let ds = pool.install(|| ingest::load(&settings).unwrap());
+        let rejects: Vec<(u64, &str, &str)> = ds
+            .rejects
+            .iter()
+            .filter(|r| r.file == "users.ndjson")
+            .map(|r| (r.row, r.reason.as_str(), r.column.as_str()))
+            .collect();
+        let expected = [
+            (2, "bad_value", "region"),
+            (4, "duplicate_key", "user_id"),
+            (6, "duplicate_key", "user_id"),
+            (7, "duplicate_key", "user_id"),
+        ];
+        assert_eq!(rejects, expected, "{threads} threads");
+        // The users input is read first: codes in the order of the accepted
+        // ids, 1, 2, 7 (its row 5, its first accepted one), u-8.
+        let region = &ds.segments[0];
+        let values: Vec<&str> = (0..4).map(|code| region.values[region.by_user[code] as usize].as_str()).collect();
+        assert_eq!(values, ["Bretagne", "Normandie", "Corse", "Occitanie"], "{threads} threads");
+        let counted = ds.user_rows.iter().filter(|r| **r).count();
+        assert_eq!(counted, 4, "{threads} threads");
+    }
+}

@@ -17,6 +17,7 @@ pub mod store;
 pub mod text;
 pub mod usage;
 pub mod users;
+pub mod users_input;
 pub mod validate;
 pub mod warning;
 
@@ -122,7 +123,8 @@ impl Assignment {
 #[derive(Default)]
 pub struct SegmentStage {
     pub values: Interner,
-    pub by_user: FxHashMap<u32, u32>,
+    /// (user code, value code), a pair per accepted row.
+    pub by_user: Vec<(u32, u32)>,
 }
 
 /// A segment variable, resolved for every user code.
@@ -138,7 +140,9 @@ pub struct Segment {
 pub struct Staging {
     pub catalog_index: FxHashMap<String, u32>,
     pub users: UserCodes,
-    pub user_rows: FxHashSet<u32>,
+    /// Per user code, whether the users input has a row for it; shorter
+    /// than the codes until `finish`.
+    pub user_rows: Vec<bool>,
     pub segments: Vec<SegmentStage>,
     pub event_names: Interner,
     pub outcome_names: Interner,
@@ -152,6 +156,7 @@ pub struct Staging {
     pub rollouts: Vec<RolloutStart>,
     /// (project, unit) already read in `rollouts`, for its duplicate keys.
     pub rollout_keys: FxHashSet<(u32, String)>,
+    pub usage_pending: Option<usage::Pending>,
 }
 
 /// The day a product opened in a unit (a row of the `rollouts` input).
@@ -188,8 +193,8 @@ pub struct Dataset {
     pub units: Vec<Segment>,
     /// Accepted `rollouts` rows up to `as_of`.
     pub rollouts: Vec<RolloutStart>,
-    /// Users with a row in the users input.
-    pub user_rows: FxHashSet<u32>,
+    /// Per user code, whether the users input has a row for it.
+    pub user_rows: Vec<bool>,
     /// Day number of the 1st of the reporting month.
     pub month: i32,
     pub as_of: i32,
@@ -262,7 +267,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
     let mut stage = Staging {
         catalog_index: FxHashMap::default(),
         users: UserCodes::default(),
-        user_rows: FxHashSet::default(),
+        user_rows: Vec::new(),
         segments: settings.user_columns().iter().map(|_| SegmentStage::default()).collect(),
         event_names: Interner::default(),
         outcome_names: Interner::default(),
@@ -274,6 +279,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         rollouts: Vec::new(),
         rollout_keys: FxHashSet::default(),
         unknown_projects: FxHashMap::default(),
+        usage_pending: None,
     };
     let mut rejected_projects = Vec::new();
     let mut ledgers: Vec<FileLedger> = Vec::new();
@@ -289,7 +295,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
         for file in &files {
             let ledger = FileLedger::new(spec.kind.name(), settings.relative(&file.path), String::new());
             let start = match spec.kind {
-                InputKind::Usage => stage.events.pushed(),
+                InputKind::Usage => usage::events_read(&stage),
                 InputKind::Outcomes => stage.outcomes.len() as u64,
                 _ => 0,
             };
@@ -315,7 +321,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
                 });
                 let read = match spec.kind {
                     InputKind::Projects => validate::read_projects(&mut f, &mut catalog, &mut rejected_projects),
-                    InputKind::Users => validate::read_users(&mut f, &user_columns, &mut stage),
+                    InputKind::Users => users_input::read_users(&mut f, &user_columns, &mut stage),
                     InputKind::Usage => usage::read_usage(&mut f, &mut stage),
                     InputKind::Outcomes => outcomes::read_outcomes(&mut f, &mut stage),
                     InputKind::Assignments => validate::read_assignments(&mut f, &mut stage),
@@ -336,6 +342,7 @@ pub fn load(settings: &Settings) -> Result<Dataset> {
             ledgers.push(f.ledger);
             stage.files_read += 1;
         }
+        usage::flush(&mut stage)?;
     }
     check_project_settings(settings, &catalog, &rejected_projects)?;
     check_segments(settings, &stage)?;
@@ -449,6 +456,7 @@ fn finish(
 ) -> Result<Dataset> {
     let mut latest = Vec::new();
     let n_users = stage.users.count();
+    stage.user_rows.resize(n_users, false);
     // Owned: spilled partitions are settled again as compute reads them.
     let usage = spans.get(&InputKind::Usage).cloned();
     let (files, zone) = (ledgers.len(), report_tz.clone());

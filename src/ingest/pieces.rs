@@ -61,6 +61,11 @@ impl<R> Piece<R> {
         }
         self.rows.push(row);
     }
+
+    /// The rows rejected so far, by index in the chunk, ascending.
+    pub fn failures_mut(&mut self) -> &mut Vec<(usize, Failure)> {
+        &mut self.failures
+    }
 }
 
 /// Runs `check` on every row of the chunk, on every core; a row it fails

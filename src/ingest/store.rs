@@ -13,6 +13,8 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::EventRow;
 use crate::error::{Error, Result};
 
@@ -79,16 +81,16 @@ impl EventStore {
     /// Adds rows already split by partition ([`part_of`]), each partition's
     /// in reading order, after those pushed before.
     pub fn append(&mut self, parts: Vec<Vec<EventRow>>) {
-        for (part, rows) in parts.into_iter().enumerate() {
-            self.pushed += rows.len() as u64;
-            match &mut self.spill {
-                Some(spill) if self.error.is_none() => {
-                    if let Err(e) = spill.write(part, &rows) {
-                        self.error = Some(e);
-                    }
+        self.pushed += parts.iter().map(Vec::len).sum::<usize>() as u64;
+        match &mut self.spill {
+            Some(spill) if self.error.is_none() => {
+                if let Err(e) = spill.write(&parts) {
+                    self.error = Some(e);
                 }
-                Some(_) => {}
-                None => {
+            }
+            Some(_) => {}
+            None => {
+                for (part, rows) in parts.into_iter().enumerate() {
                     self.held += rows.len();
                     self.parts[part].extend(rows);
                 }
@@ -110,10 +112,8 @@ impl EventStore {
 
     fn spill_all(&mut self) -> Result<()> {
         let mut spill = Spill::create(&self.dir)?;
-        for (part, rows) in self.parts.iter_mut().enumerate() {
-            spill.write(part, rows)?;
-            *rows = Vec::new();
-        }
+        spill.write(&self.parts)?;
+        self.parts = vec![Vec::new(); PARTS];
         self.held = 0;
         self.spill = Some(spill);
         Ok(())
@@ -186,12 +186,18 @@ impl Spill {
         Ok(Spill { dir, writers })
     }
 
-    fn write(&mut self, part: usize, rows: &[EventRow]) -> Result<()> {
-        let writer = &mut self.writers[part];
-        for row in rows {
-            writer.write_all(&encode(row)).map_err(|e| spill_error(&part_path(self.dir.path(), part), e))?;
-        }
-        Ok(())
+    /// Appends each partition's rows to its file, on every core; the error
+    /// of the first partition that fails, if any.
+    fn write(&mut self, parts: &[Vec<EventRow>]) -> Result<()> {
+        let dir = self.dir.path();
+        let written: Vec<Result<()>> = (self.writers.par_iter_mut().zip(parts).enumerate())
+            .map(|(part, (writer, rows))| {
+                rows.iter()
+                    .try_for_each(|row| writer.write_all(&encode(row)))
+                    .map_err(|e| spill_error(&part_path(dir, part), e))
+            })
+            .collect();
+        written.into_iter().collect()
     }
 }
 

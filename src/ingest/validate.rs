@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::cells::{self, CellRules};
+use super::pieces::{self, Piece};
 use super::read::{self, Chunk, Field, Format, ReadPlan, SourceFile};
 use super::reject::{Failure, FileLedger, Reason};
 use super::{Assignment, Project, RejectedProject, Staging};
@@ -105,7 +106,7 @@ pub fn check_row(
     }
 }
 
-fn duplicate_key(column: &str, raw: &str) -> Failure {
+pub fn duplicate_key(column: &str, raw: &str) -> Failure {
     Failure { reason: Reason::DuplicateKey, column: column.to_owned(), raw: raw.to_owned() }
 }
 
@@ -180,36 +181,6 @@ fn record_text(record: &str, column: &str) -> Option<String> {
     Some(record.get(column)?.as_str()?.trim()).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
-pub fn read_users(f: &mut FileRead<'_>, segments: &[String], t: &mut Staging) -> Result<()> {
-    let mut required = vec!["user_id"];
-    required.extend(segments.iter().map(String::as_str));
-    f.each_chunk(&required, &[], |f, chunk| {
-        let [user] = f.fields(chunk, ["user_id"]);
-        let values: Vec<Field<'_>> = segments.iter().map(|s| chunk.field(f.spec.source_column(s))).collect();
-        for i in 0..chunk.height() {
-            let result = check_row(chunk, i, || {
-                let key = f.rules.user_key(user.get(i), "user_id")?;
-                if t.users.get(&key).is_some_and(|code| t.user_rows.contains(&code)) {
-                    return Err(duplicate_key("user_id", &key.to_string()));
-                }
-                let mut texts = Vec::with_capacity(values.len());
-                for (field, name) in values.iter().zip(segments) {
-                    texts.push(cells::text(field.get(i), name)?);
-                }
-                let code = t.users.code(key);
-                t.user_rows.insert(code);
-                for (s, value) in texts.iter().enumerate() {
-                    let value = t.segments[s].values.intern(value.as_deref().unwrap_or(super::MISSING));
-                    t.segments[s].by_user.insert(code, value);
-                }
-                Ok(())
-            });
-            f.settle(chunk, i, result);
-        }
-        Ok(())
-    })
-}
-
 /// Text dictionaries shared by the inputs: ids become dense u32 codes.
 #[derive(Default)]
 pub struct Interner {
@@ -242,35 +213,45 @@ pub fn project_code(catalog: &FxHashMap<String, u32>, value: read::Value<'_>) ->
     })
 }
 
+/// An accepted assignment before its user gets its code.
+struct CheckedAssignment {
+    project: u32,
+    treatment: bool,
+    day: i32,
+    /// Its index in the chunk.
+    row: usize,
+    record: String,
+}
+
+/// Checked on every core (`pieces`), coded in reading order.
 pub fn read_assignments(f: &mut FileRead<'_>, t: &mut Staging) -> Result<()> {
     let names = ["project_id", "user_id", "arm", "assigned_on"];
     f.each_chunk(&names, &[], |f, chunk| {
         let [project, user, arm, day] = f.fields(chunk, names);
-        for i in 0..chunk.height() {
-            let result = check_row(chunk, i, || {
-                let project = project_code(&t.catalog_index, project.get(i))?;
-                let user = f.rules.user_key(user.get(i), "user_id")?;
-                let arm = cells::required_text(arm.get(i), "arm")?;
-                let treatment = match arm.as_ref() {
-                    "treatment" => true,
-                    "control" => false,
-                    _ => {
-                        return Err(Failure {
-                            reason: Reason::BadArm,
-                            column: "arm".to_owned(),
-                            raw: arm.into_owned(),
-                        });
-                    }
-                };
-                let day = f.rules.required_date(day.get(i), "assigned_on")?;
-                let user = t.users.code(user);
-                let (seq, file, row, line) = (t.assignments.len() as u32, t.files_read, chunk.row(i), chunk.line(i));
-                let record = chunk.record_json(i);
-                t.assignments.push(Assignment { project, user, treatment, day, seq, file, row, line, record });
-                Ok(())
-            });
-            f.settle(chunk, i, result);
+        let mut pieces = pieces::check(chunk, |piece: &mut Piece<CheckedAssignment>, i| {
+            let project = project_code(&t.catalog_index, project.get(i))?;
+            let user = f.rules.user_key(user.get(i), "user_id")?;
+            let arm = cells::required_text(arm.get(i), "arm")?;
+            let treatment = match arm.as_ref() {
+                "treatment" => true,
+                "control" => false,
+                _ => return Err(Failure { reason: Reason::BadArm, column: "arm".to_owned(), raw: arm.into_owned() }),
+            };
+            let day = f.rules.required_date(day.get(i), "assigned_on")?;
+            let record = chunk.record_json(i);
+            piece.accept(CheckedAssignment { project, treatment, day, row: i, record }, user);
+            Ok(())
+        });
+        let users = pieces::code_users(&mut t.users, &mut pieces);
+        let rows = pieces.iter_mut().flat_map(|p| std::mem::take(&mut p.rows));
+        for (a, user) in rows.zip(users) {
+            let (seq, file, row, line) =
+                (t.assignments.len() as u32, t.files_read, chunk.row(a.row), chunk.line(a.row));
+            let CheckedAssignment { project, treatment, day, record, .. } = a;
+            t.assignments.push(Assignment { project, user, treatment, day, seq, file, row, line, record });
         }
+        // Only usage rows count as a product's orphaned rows.
+        pieces::settle(f, chunk, &mut pieces, &mut FxHashMap::default());
         Ok(())
     })
 }

@@ -312,7 +312,7 @@ fn rollouts<'a>(ds: &'a Dataset, settings: &'a Settings, first_month: i32) -> Ve
             .iter()
             .enumerate()
             .map(|(user, &value)| {
-                let has_row = ds.user_rows.contains(&(user as u32));
+                let has_row = ds.user_rows[user];
                 (has_row && Some(value as usize) != missing).then_some(value)
             })
             .collect();

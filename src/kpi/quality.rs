@@ -38,11 +38,13 @@ pub struct IdCounts {
 pub fn id_counts(ds: &Dataset, settings: &Settings) -> Vec<IdCounts> {
     let with_outcome: FxHashSet<u32> = ds.outcomes.iter().map(|o| o.user).collect();
     let has_users = settings.input(InputKind::Users).is_some();
+    let codes = |of: &[bool]| -> FxHashSet<u32> { (0..of.len() as u32).filter(|u| of[*u as usize]).collect() };
+    let user_rows = codes(&ds.user_rows);
     let inputs: [(&str, FxHashSet<u32>); 4] = [
-        ("usage", (0..ds.active_users.len() as u32).filter(|u| ds.active_users[*u as usize]).collect()),
+        ("usage", codes(&ds.active_users)),
         ("outcomes", with_outcome.clone()),
         ("assignments", ds.assignments.iter().map(|a| a.user).collect()),
-        ("users", ds.user_rows.clone()),
+        ("users", user_rows.clone()),
     ];
     inputs
         .into_iter()
@@ -52,7 +54,7 @@ pub fn id_counts(ds: &Dataset, settings: &Settings) -> Vec<IdCounts> {
             IdCounts {
                 input: name.to_owned(),
                 ids: ids.len() as u64,
-                in_users: (has_users && name != "users").then(|| found(&ds.user_rows)),
+                in_users: (has_users && name != "users").then(|| found(&user_rows)),
                 in_outcomes: (name != "outcomes").then(|| found(&with_outcome)),
             }
         })
