@@ -12,6 +12,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, SyncSender};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -44,8 +45,8 @@ pub fn source_file(spec: &InputSpec) -> SourceFile {
 }
 
 /// Runs the query of `source` and calls `each` with consecutive chunks of
-/// its result. The connection, the protocol and the CSV parsing run on a
-/// thread of their own, one chunk ahead of `each`, as a file's reading does.
+/// its result. The connection and the CSV parsing run on threads of their
+/// own, one chunk ahead of `each`, as a file's reading does.
 pub fn for_each_chunk(
     spec: &InputSpec,
     source: &PostgresSource,
@@ -62,7 +63,10 @@ pub fn for_each_chunk(
     read.ok_or_else(|| server.error("the query's result ended before its end".to_owned(), None))
 }
 
-/// The query's result, streamed in chunks to `send`.
+/// The query's result, streamed in chunks to `send`: the connection runs on
+/// a thread of its own ([`pump`]) that only reads the socket, and this one
+/// hashes and parses what it gathers, so that the server seldom waits for a
+/// reader busy parsing.
 fn stream(
     server: &Server,
     spec: &InputSpec,
@@ -70,6 +74,47 @@ fn stream(
     plan: &ReadPlan<'_>,
     send: &mut dyn FnMut(Chunk) -> Result<()>,
 ) -> Result<QueryRead> {
+    let (blocks, received) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
+    let (spent, recycled) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        let pump = scope.spawn(move || pump(server, source, &blocks, &recycled));
+        let inner = Received { blocks: received, spent, block: Vec::new(), at: 0, ended: false };
+        let mut rows = Hashed { inner, hasher: sha2::Sha256::new() };
+        let parsed = read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, send);
+        let Hashed { inner, hasher } = rows;
+        // A pump still sending stops when no one receives.
+        drop(inner);
+        // The server's own error says more than the end of the stream does.
+        let pumped = pump.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        parsed?;
+        let server_version =
+            pumped.ok_or_else(|| server.error("the query's result ended before its end".to_owned(), None))?;
+        Ok(QueryRead {
+            input: spec.kind.name().to_owned(),
+            query: source.query.clone(),
+            server_version,
+            rows_sha256: crate::format::hex(&hasher.finalize()),
+        })
+    })
+}
+
+/// Blocks of the result on their way to the parser: enough that the
+/// socket is read on while a block is parsed.
+const BLOCKS_AHEAD: usize = 8;
+
+/// A block of the result and whether it is the last, or why the result
+/// stopped (a row failed, the connection was lost).
+type Block = std::io::Result<(Vec<u8>, bool)>;
+
+/// Runs the query and sends its result's bytes in blocks; gives the server
+/// version once the result is whole, none when the stream failed (the
+/// parser was sent why) or the parser stopped first.
+fn pump(
+    server: &Server,
+    source: &PostgresSource,
+    blocks: &SyncSender<Block>,
+    recycled: &Receiver<Vec<u8>>,
+) -> Result<Option<String>> {
     let (rt, mut client, mut connection) = server.connect()?;
     let tx = rt
         .block_on(client.build_transaction().read_only(true).isolation_level(IsolationLevel::RepeatableRead).start())
@@ -82,68 +127,84 @@ fn stream(
     let query = source.query.trim().trim_end_matches(';').trim_end();
     let statement = rt.block_on(tx.prepare(query)).map_err(|e| server.query_failed(&e))?;
     let copy = copy_statement(query, statement.columns());
-    let rows_sha256 = {
-        let stream = rt.block_on(tx.copy_out(&copy)).map_err(|e| server.query_failed(&e))?;
-        let inner = Blocks {
-            rt: &rt,
-            stream: Box::pin(stream),
-            connection: &mut connection,
-            block: Vec::new(),
-            at: 0,
-            done: false,
-        };
-        let mut rows = Hashed { inner, hasher: sha2::Sha256::new() };
-        read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, send)?;
-        crate::format::hex(&rows.hasher.finalize())
-    };
+    let mut stream = Box::pin(rt.block_on(tx.copy_out(&copy)).map_err(|e| server.query_failed(&e))?);
+    loop {
+        let block = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(BLOCK + (64 << 10)));
+        match rt.block_on(gather(&mut stream, &mut connection, block)) {
+            Ok((block, ended)) => {
+                if blocks.send(Ok((block, ended))).is_err() {
+                    return Ok(None);
+                }
+                if ended {
+                    break;
+                }
+            }
+            Err(e) => {
+                let _ = blocks.send(Err(e));
+                return Ok(None);
+            }
+        }
+    }
     rt.block_on(tx.commit()).map_err(|e| server.failed("cannot close the transaction", &e))?;
     // Without its client the connection says goodbye to the server and ends.
     drop(client);
     let _ = rt.block_on(connection);
-    Ok(QueryRead { input: spec.kind.name().to_owned(), query: source.query.clone(), server_version, rows_sha256 })
+    Ok(Some(server_version))
 }
 
-/// The rows of a `COPY`, read a block at a time: the server sends one
-/// message per row, and entering the runtime once per row would cost more
-/// than the row's parsing.
-struct Blocks<'a> {
-    rt: &'a Runtime,
-    stream: std::pin::Pin<Box<CopyOutStream>>,
-    /// Awaited when the stream says the connection closed: its own error
-    /// (a reset, a TLS failure) says why.
-    connection: &'a mut Connection,
-    block: Vec<u8>,
-    at: usize,
-    done: bool,
+/// Fills `block` with the next messages, one row each (entering the
+/// runtime once per row would cost more than the row's parsing); says
+/// whether the result ended.
+async fn gather(
+    stream: &mut std::pin::Pin<Box<CopyOutStream>>,
+    connection: &mut Connection,
+    mut block: Vec<u8>,
+) -> std::io::Result<(Vec<u8>, bool)> {
+    block.clear();
+    while block.len() < BLOCK {
+        match stream.next().await {
+            Some(Ok(bytes)) => block.extend_from_slice(&bytes),
+            // The connection's own error (a reset, a TLS failure) says why.
+            Some(Err(e)) if e.is_closed() => {
+                let cause = connection.await.ok().and_then(Result::err);
+                return Err(std::io::Error::other(cause.unwrap_or(e)));
+            }
+            Some(Err(e)) => return Err(std::io::Error::other(e)),
+            None => return Ok((block, true)),
+        }
+    }
+    Ok((block, false))
 }
 
 /// The connection's task: it ends when the client is dropped, or with the
 /// error that closed it.
 type Connection = tokio::task::JoinHandle<std::result::Result<(), tokio_postgres::Error>>;
 
-/// Bytes gathered before the reader gets them.
+/// Bytes gathered before the parser gets them.
 const BLOCK: usize = 1 << 20;
 
-impl Read for Blocks<'_> {
+/// The pump's blocks, read as one stream; each block read is sent back to
+/// be filled again.
+struct Received {
+    blocks: Receiver<Block>,
+    spent: Sender<Vec<u8>>,
+    block: Vec<u8>,
+    at: usize,
+    ended: bool,
+}
+
+impl Read for Received {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.at == self.block.len() && !self.done {
-            self.block.clear();
-            self.at = 0;
-            let (block, stream, connection) = (&mut self.block, &mut self.stream, &mut *self.connection);
-            self.done = self.rt.block_on(async {
-                while block.len() < BLOCK {
-                    match stream.next().await {
-                        Some(Ok(bytes)) => block.extend_from_slice(&bytes),
-                        Some(Err(e)) if e.is_closed() => {
-                            let cause = connection.await.ok().and_then(Result::err);
-                            return Err(std::io::Error::other(cause.unwrap_or(e)));
-                        }
-                        Some(Err(e)) => return Err(std::io::Error::other(e)),
-                        None => return Ok(true),
-                    }
-                }
-                Ok(false)
-            })?;
+        while self.at == self.block.len() {
+            if self.ended {
+                return Ok(0);
+            }
+            // A pump gone without its last block failed: its own error,
+            // which `stream` gives, says why.
+            let (block, last) = self.blocks.recv().map_err(|_| std::io::Error::other("the connection stopped"))??;
+            let spent = std::mem::replace(&mut self.block, block);
+            let _ = self.spent.send(spent);
+            (self.at, self.ended) = (0, last);
         }
         let n = buf.len().min(self.block.len() - self.at);
         buf[..n].copy_from_slice(&self.block[self.at..self.at + n]);
