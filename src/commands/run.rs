@@ -25,12 +25,15 @@ pub fn run(args: &RunArgs, v: Verbosity) -> Result<()> {
     let named = args.out.clone().or_else(|| settings.month.map(default_out));
     let early = named.as_deref().map(|out| OutputFolder::create(out, Marker::Report)).transpose()?;
     let mut stages = Stages::new(v);
-    let ds = super::load(&settings, &mut stages, "loading and validating the inputs")?;
+    let mut ds = super::load(&settings, &mut stages, "loading and validating the inputs")?;
     ds.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     if let Some(first) = kpi::first_month(&ds) {
         settings.resolve_rollout_since(first);
     }
     let mut tables = stages.run("compute", "computing the figures", || kpi::compute(&ds, &settings))?;
+    // Removing gigabytes of spilled events keeps a core busy for a while:
+    // done while the outputs are written.
+    let _events = InBackground::drop(ds.events.take());
     let scope = privacy::Scope { min_cell: settings.min_cell, month: ds.month, segment_users: ds.segment_users() };
     let suppressed = stages.run("protect", "applying disclosure control", || privacy::protect(&mut tables, &scope));
     // Judged on the published figures, so that a flag bounds no hidden count.
@@ -242,4 +245,22 @@ fn public_outcome(settings: &Settings, project_id: &str) -> Option<(String, i32)
     }
     let outcome = settings.outcomes_for(project_id).first()?;
     Some((outcome.clone(), *settings.windows_for(project_id).iter().min()?))
+}
+
+/// Drops a value on a thread of its own, and waits for that when dropped
+/// itself: what the value removes is gone when the run ends, failed or not.
+struct InBackground(Option<std::thread::JoinHandle<()>>);
+
+impl InBackground {
+    fn drop<T: Send + 'static>(value: T) -> InBackground {
+        InBackground(Some(std::thread::spawn(move || drop(value))))
+    }
+}
+
+impl Drop for InBackground {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            let _ = thread.join();
+        }
+    }
 }

@@ -221,6 +221,11 @@ enum Parts {
 }
 
 impl Events {
+    /// The events, leaving none: to drop them elsewhere.
+    pub fn take(&mut self) -> Events {
+        std::mem::replace(self, Events { parts: Parts::Memory(Vec::new()) })
+    }
+
     /// Calls `each` with every partition, one at a time.
     pub fn for_each_part(&self, mut each: impl FnMut(&[EventRow])) -> Result<()> {
         match &self.parts {

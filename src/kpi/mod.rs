@@ -214,23 +214,29 @@ pub fn compute(ds: &Dataset, settings: &Settings) -> Result<Tables> {
         }
     }
     unit_rows(&ctx, PORTFOLIO, &portfolio, &|c| truncated.iter().any(|t| t.1 == c), &mut tables);
-    randomized_rows(&ctx, settings, &units, &first_use, &mut tables);
-    rollout_rows(&ctx, settings, &mut tables);
+    // Both read the outcome index at length, for other users: side by side.
+    let ((), rollout) = rayon::join(
+        || randomized_rows(&ctx, settings, &units, &first_use, &mut tables),
+        || rollout_rows(&ctx, settings),
+    );
+    tables.rollout = rollout;
     tables.sort();
     Ok(tables)
 }
 
 /// The staggered roll-out figures of every product with `rollout`, from
 /// the units' populations and the outcomes (no pass over the events).
-fn rollout_rows(ctx: &Context<'_>, settings: &Settings, t: &mut Tables) {
+fn rollout_rows(ctx: &Context<'_>, settings: &Settings) -> Vec<crate::tables::RolloutRow> {
+    let mut out = Vec::new();
     for r in rollouts(ctx.ds, settings, ctx.cal.first_month) {
         for outcome in settings.outcomes_for(r.project_id) {
             let code = ctx.ds.outcome_code(outcome);
             let has_values = code.is_some_and(|c| ctx.valued.contains(&c));
             let q = r.question(outcome, code, has_values);
-            t.rollout.extend(rollout::rows(&q, &r.units(), &ctx.index));
+            out.extend(rollout::rows(&q, &r.units(), &ctx.index));
         }
     }
+    out
 }
 
 /// What the roll-outs leave out before estimating (SPEC section 6: the
