@@ -34,7 +34,7 @@ fi
 cargo build --release --quiet
 
 # Events per user of the default portfolio: the generator's own 20 000-user
-# pilot (what jauge::generate::users_for_events measures).
+# pilot (what jauge_generate::users_for_events measures).
 pilot=$("$JAUGE" generate --out "$BENCH/pilot" --users 20000)
 events_per_user=$(awk '{ print $2 / $5 }' <<<"$pilot")
 
