@@ -6,8 +6,9 @@
 //! the rejects go to the file's ledger in row order, so that everything is
 //! as when one row is read at a time.
 //!
-//! Not responsible for what a row must hold: the readers of `usage` and
-//! `outcomes` say, with the closure they give [`check`].
+//! Not responsible for what a row must hold: the readers of `usage`,
+//! `outcomes`, `users` and `assignments` say, with the closure they give
+//! [`check`].
 
 use std::ops::Range;
 

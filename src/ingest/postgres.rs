@@ -78,15 +78,24 @@ fn stream(
     let (spent, recycled) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
         let pump = scope.spawn(move || pump(server, source, &blocks, &recycled));
-        let inner = Received { blocks: received, spent, block: Vec::new(), at: 0, ended: false };
+        let inner = Received { blocks: received, spent, block: Vec::new(), at: 0, ended: false, lost: false };
         let mut rows = Hashed { inner, hasher: sha2::Sha256::new() };
         let parsed = read::for_each_csv_chunk(&mut rows, |e| server.stream_failed(&e), &server.label, b',', plan, send);
         let Hashed { inner, hasher } = rows;
+        let lost = inner.lost;
         // A pump still sending stops when no one receives.
         drop(inner);
-        // The server's own error says more than the end of the stream does.
-        let pumped = pump.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        parsed?;
+        let pumped = pump.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // A stream cut without a word: the server's own error says why;
+        // else the parser's error is the first.
+        let pumped = match parsed {
+            Err(e) if !lost => return Err(e),
+            parsed => {
+                let pumped = pumped?;
+                parsed?;
+                pumped
+            }
+        };
         let server_version =
             pumped.ok_or_else(|| server.error("the query's result ended before its end".to_owned(), None))?;
         Ok(QueryRead {
@@ -191,6 +200,8 @@ struct Received {
     block: Vec<u8>,
     at: usize,
     ended: bool,
+    /// Whether the pump went away before the last block.
+    lost: bool,
 }
 
 impl Read for Received {
@@ -201,7 +212,11 @@ impl Read for Received {
             }
             // A pump gone without its last block failed: its own error,
             // which `stream` gives, says why.
-            let (block, last) = self.blocks.recv().map_err(|_| std::io::Error::other("the connection stopped"))??;
+            let Ok(received) = self.blocks.recv() else {
+                self.lost = true;
+                return Err(std::io::Error::other("the connection stopped"));
+            };
+            let (block, last) = received?;
             let spent = std::mem::replace(&mut self.block, block);
             let _ = self.spent.send(spent);
             (self.at, self.ended) = (0, last);

@@ -47,7 +47,7 @@ pub struct EventStore {
     parts: Vec<Vec<EventRow>>,
     spill: Option<Spill>,
     /// The first error met while spilling; reported by `check`, since
-    /// `push` is called for each row and cannot fail.
+    /// `append` cannot fail.
     error: Option<Error>,
     held: usize,
     budget: usize,
@@ -187,7 +187,7 @@ impl Spill {
     }
 
     /// Appends each partition's rows to its file, on every core; the error
-    /// of the first partition that fails, if any.
+    /// of the lowest-numbered partition that fails, if any.
     fn write(&mut self, parts: &[Vec<EventRow>]) -> Result<()> {
         let dir = self.dir.path();
         let written: Vec<Result<()>> = (self.writers.par_iter_mut().zip(parts).enumerate())
@@ -223,7 +223,7 @@ enum Parts {
 impl Events {
     /// The events, leaving none: to drop them elsewhere.
     pub fn take(&mut self) -> Events {
-        std::mem::replace(self, Events { parts: Parts::Memory(Vec::new()) })
+        std::mem::replace(self, Events { parts: Parts::Memory(vec![Vec::new(); PARTS]) })
     }
 
     /// Calls `each` with every partition, one at a time.

@@ -1,4 +1,5 @@
-//! Reading each input row by row into the compact tables of `Dataset`: every
+//! Reading the catalog, assignments and rollouts inputs into the compact
+//! tables of `Dataset` (the other inputs have modules of their own): every
 //! row is accepted or rejected here (with its reason); duplicates and rows
 //! after the cut-off are settled later, once the cut-off is known.
 //!
