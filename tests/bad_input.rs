@@ -384,6 +384,7 @@ fn a_catalog_row_that_is_not_a_whole_record_still_names_its_product() {
     let (o, out) = run_in(&dir);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
+    // The fixture's usage.csv holds 3 rows of alpha.
     assert!(err.contains("the catalog row of product \"alpha\" is rejected (bad_record), so 3 usage rows"), "{err}");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("alpha ("), "the summary names the row's product");

@@ -342,13 +342,10 @@ mod tests {
         assert!(reading.iter().any(|r| page.contains(r)), "the survival curves are read");
     }
 
-    /// A roll-out's overall effect is a verdict of evidence level 3: the
-    /// summary's sentence and row, a page for its product, and an alert
-    /// when its placebo months reject parallel trends.
-    #[test]
-    fn a_rollout_gives_its_product_a_verdict_and_a_page() {
-        let mut tables = fixture::tables();
-        let row = |aggregation: &str, event_time: Option<i32>, att: f64, pretrend_p: Option<f64>| RolloutRow {
+    /// A roll-out row of Atelier CV's employment rate: 6 treated and 4
+    /// comparison units, the effect `att` ± 0.008.
+    fn rollout_row(aggregation: &str, event_time: Option<i32>, att: f64, pretrend_p: Option<f64>) -> RolloutRow {
+        RolloutRow {
             project_id: "atelier-cv".into(),
             outcome: "employment".into(),
             metric: "rate".into(),
@@ -367,14 +364,23 @@ mod tests {
             p_value: Some(0.001),
             pretrend_p,
             suppressed: false,
-        };
-        tables.rollout = vec![row("dynamic", Some(-1), 0.001, None), row("dynamic", Some(0), 0.02, None)];
-        tables.rollout.push(row("simple", None, 0.02, Some(0.01)));
+        }
+    }
+
+    /// A roll-out's overall effect is a verdict of evidence level 3: the
+    /// summary's sentence and row, a page for its product, and an alert
+    /// when its placebo months reject parallel trends.
+    #[test]
+    fn a_rollout_gives_its_product_a_verdict_and_a_page() {
+        let mut tables = fixture::tables();
+        tables.rollout =
+            vec![rollout_row("dynamic", Some(-1), 0.001, None), rollout_row("dynamic", Some(0), 0.02, None)];
+        tables.rollout.push(rollout_row("simple", None, 0.02, Some(0.01)));
         // A failing pre-trend on a figure no verdict reads is no alert.
         let other = RolloutRow {
             project_id: "mes-aides".into(),
             metric: "mean_value".into(),
-            ..row("simple", None, 3.0, Some(0.001))
+            ..rollout_row("simple", None, 3.0, Some(0.001))
         };
         tables.rollout.push(other);
         let out = render(&fixture::report_input(&tables, Lang::En));
@@ -446,27 +452,7 @@ mod tests {
     #[test]
     fn a_rollout_without_placebo_months_says_so() {
         let mut tables = fixture::tables();
-        let row = |aggregation: &str, event_time: Option<i32>| RolloutRow {
-            project_id: "atelier-cv".into(),
-            outcome: "employment".into(),
-            metric: "rate".into(),
-            aggregation: aggregation.into(),
-            group: None,
-            period: None,
-            event_time,
-            units_treated: 6,
-            units_control: 4,
-            population_treated: 6000,
-            population_control: 4000,
-            att: Some(0.01),
-            se: Some(0.004),
-            ci_low: Some(0.002),
-            ci_high: Some(0.018),
-            p_value: Some(0.01),
-            pretrend_p: None,
-            suppressed: false,
-        };
-        tables.rollout = vec![row("dynamic", Some(0)), row("simple", None)];
+        tables.rollout = vec![rollout_row("dynamic", Some(0), 0.01, None), rollout_row("simple", None, 0.01, None)];
         let md = render(&fixture::report_input(&tables, Lang::En)).markdown;
         assert!(md.contains("No month before opening is observed: parallel trends cannot be checked."));
         assert!(!md.contains("Parallel trends before opening are not tested"));
